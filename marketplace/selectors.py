@@ -1,0 +1,142 @@
+"""Reads of the marketplace, always on behalf of someone: what may this person see?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.gis.db.models.functions import Distance, GeometryDistance
+from django.contrib.gis.measure import D
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import get_language
+
+from marketplace import geo
+from marketplace.geocoding import gazetteer
+from marketplace.models import HelpperProfile, HelpRequest, Offer, User, Visit
+
+
+def helpper_profile_of(user: User) -> HelpperProfile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.helpper_profile
+    except HelpperProfile.DoesNotExist:
+        return None
+
+
+def open_requests_near(*, helpper: User) -> QuerySet[HelpRequest]:
+    """Open requests this helpper may offer to help with, nearest first.
+
+    Within the helpper's radius (a constant for this query, so the GiST index on the place
+    answers it) and within the request's own maximum distance; in one of their categories and
+    languages; needing no car unless they have one. Unvetted or paused helppers see nothing.
+    """
+    profile = helpper_profile_of(helpper)
+    if profile is None or not profile.is_available_for_work:
+        return HelpRequest.objects.none()
+    requests = (
+        HelpRequest.objects.filter(
+            status=HelpRequest.Status.OPEN,
+            category__in=profile.categories,
+            languages__overlap=profile.languages,
+            place__location__dwithin=(profile.location, D(m=profile.radius_m)),
+        )
+        .filter(place__location__dwithin=(profile.location, F("max_distance_m")))
+        .exclude(helppie=helpper)
+    )
+    if not profile.has_car:
+        requests = requests.filter(car_needed=False)
+    return requests.annotate(
+        distance=Distance("place__location", profile.location),
+        my_offer=Subquery(
+            Offer.objects.filter(request=OuterRef("pk"), helpper=helpper).values("status")[:1]
+        ),
+    ).order_by(GeometryDistance("place__location", profile.location))
+
+
+def help_request_for(*, user: User, pk: int) -> HelpRequest:
+    """One request, if this person may see it at all; 404 otherwise (missing or not theirs)."""
+    request = (
+        HelpRequest.objects.select_related("place", "helppie").filter(pk=pk).first()
+    )
+    if request is None or not user.is_authenticated:
+        raise Http404
+    if user.is_staff or request.helppie_id == user.pk:
+        return request
+    if request.offers.filter(helpper=user).exists():
+        return request
+    if open_requests_near(helpper=user).filter(pk=pk).exists():
+        return request
+    raise Http404
+
+
+def visit_for(*, user: User, pk: int) -> Visit:
+    visit = Visit.objects.select_related("request").filter(pk=pk).first()
+    if visit is None or not user.is_authenticated:
+        raise Http404
+    if user.is_staff or user.pk in (visit.helpper_id, visit.request.helppie_id):
+        return visit
+    raise Http404
+
+
+def offer_for_deciding(*, user: User, pk: int) -> Offer:
+    """An offer the helppie of its request (or staff) may accept; 404 for anyone else."""
+    offer = Offer.objects.select_related("request").filter(pk=pk).first()
+    if offer is None or not user.is_authenticated:
+        raise Http404
+    if user.is_staff or offer.request.helppie_id == user.pk:
+        return offer
+    raise Http404
+
+
+def accepted_helpper(request: HelpRequest) -> User | None:
+    offer = (
+        request.offers.filter(status=Offer.Status.ACCEPTED).select_related("helpper").first()
+    )
+    return offer.helpper if offer else None
+
+
+def shares_contact(*, request: HelpRequest, user: User) -> bool:
+    """Exact address and phone numbers are shared once the helppie has accepted this helpper."""
+    if user.is_staff or request.helppie_id == user.pk:
+        return True
+    return request.offers.filter(helpper=user, status=Offer.Status.ACCEPTED).exists()
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A place as one viewer may see it: the exact address only when shared."""
+
+    area: str
+    address: str | None
+    latitude: float
+    longitude: float
+    distance: str | None
+
+
+def place_view(*, request: HelpRequest, viewer: User, distance_m: float | None = None) -> PlaceView:
+    place = request.place
+    municipality = gazetteer().municipalities.get(place.refnis)
+    name = municipality.name(get_language()) if municipality else place.municipality
+    area = f"{place.postcode} {name}"
+    about = geo.about_distance(distance_m) if distance_m is not None else None
+    if shares_contact(request=request, user=viewer):
+        return PlaceView(area, str(place), place.location.y, place.location.x, about)
+    approximate = geo.blurred(place.location)
+    return PlaceView(area, None, approximate.y, approximate.x, about)
+
+
+def helppie_requests(*, helppie: User) -> QuerySet[HelpRequest]:
+    return HelpRequest.objects.filter(helppie=helppie).select_related("place")
+
+
+def helpper_visits(*, helpper: User) -> QuerySet[Visit]:
+    return (
+        Visit.objects.filter(helpper=helpper)
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("request", "request__place", "request__helppie")
+    )
+
+
+def people_registered_by_phone() -> QuerySet[User]:
+    return User.objects.filter(channel=User.Channel.PHONE).order_by("-date_joined")

@@ -1,0 +1,332 @@
+"""Writes of the marketplace. Each function is keyword-only, typed, and says what it guarantees.
+
+Errors meant for people are ValidationErrors with translated messages, keyed by field where a
+field is at fault, so forms and API views can show them where they belong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace import geo, selectors
+from marketplace.geocoding import gazetteer, get_geocoder
+from marketplace.models import (
+    MAX_ALLOWANCE_CENTS,
+    AvailabilitySlot,
+    HelpperProfile,
+    HelpRequest,
+    Offer,
+    Place,
+    User,
+    Visit,
+)
+
+LOCAL = ZoneInfo(settings.TIME_ZONE)
+
+
+def _municipality_or_error(postcode: str):
+    municipality = gazetteer().municipality_for_postcode(postcode or "")
+    if municipality is None:
+        raise ValidationError(
+            {"postcode": _("We do not know the postcode “%(postcode)s” in Belgium.") % {"postcode": postcode}}
+        )
+    return municipality
+
+
+def place_create(*, owner: User, street: str, postcode: str) -> Place:
+    """A geocoded place for `owner`. Refuses a postcode unknown in Belgium; writes nothing then."""
+    municipality = _municipality_or_error(postcode)
+    street = street.strip()
+    if not street:
+        raise ValidationError({"street": _("Please give the street and house number.")})
+    found = get_geocoder().geocode(f"{street}, {postcode} {municipality.name_fr}, Belgium")
+    latitude, longitude = (
+        (found.latitude, found.longitude) if found else (municipality.latitude, municipality.longitude)
+    )
+    return Place.objects.create(
+        owner=owner,
+        street=street,
+        postcode=postcode,
+        refnis=municipality.refnis,
+        municipality=municipality.name(owner.preferred_language),
+        location=geo.point(latitude, longitude),
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When help is wanted: once, or every week on some days until an end date."""
+
+    starts_on: date
+    start_time: time
+    duration_minutes: int
+    recurrence: str = HelpRequest.Recurrence.ONCE
+    weekdays: tuple[int, ...] = ()
+    ends_on: date | None = None
+
+    def errors(self, *, today: date) -> dict[str, str]:
+        errors = {}
+        if self.starts_on < today:
+            errors["starts_on"] = _("This date has already passed.")
+        if not 15 <= self.duration_minutes <= 480:
+            errors["duration_minutes"] = _("A visit lasts between 15 minutes and 8 hours.")
+        if self.recurrence == HelpRequest.Recurrence.WEEKLY:
+            if not self.weekdays:
+                errors["weekdays"] = _("Choose at least one day of the week.")
+            if self.ends_on is None:
+                errors["ends_on"] = _("Choose until when the help is needed.")
+            elif self.ends_on < self.starts_on:
+                errors["ends_on"] = _("The end date comes before the start date.")
+        return errors
+
+    def occurrences(self) -> list[date]:
+        if self.recurrence == HelpRequest.Recurrence.ONCE:
+            return [self.starts_on]
+        horizon = self.starts_on + timedelta(weeks=settings.RECURRENCE_HORIZON_WEEKS)
+        last = min(self.ends_on, horizon)
+        days = (last - self.starts_on).days + 1
+        every_day = (self.starts_on + timedelta(days=n) for n in range(days))
+        return [day for day in every_day if day.weekday() in self.weekdays]
+
+
+def _local(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=LOCAL)
+
+
+def help_request_create(
+    *,
+    helppie: User,
+    created_by: User,
+    category: str,
+    description: str,
+    schedule: Schedule,
+    hourly_allowance_cents: int,
+    languages: list[str],
+    car_needed: bool = False,
+    max_distance_m: int | None = None,
+    place: Place | None = None,
+    street: str = "",
+    postcode: str = "",
+) -> HelpRequest:
+    """Post a request and create its visits. All or nothing: a bad field writes nothing.
+
+    The help is given at one of the helppie's places, or at a new address (street, postcode)
+    that becomes one. Only the helppie, or a coordinator on their behalf, may post.
+    """
+    if created_by != helppie and not created_by.is_staff:
+        raise PermissionDenied
+    if place is not None and place.owner_id != helppie.pk:
+        raise PermissionDenied
+    errors = schedule.errors(today=timezone.localdate())
+    if not 0 <= hourly_allowance_cents <= MAX_ALLOWANCE_CENTS:
+        errors["hourly_allowance"] = _("The hourly allowance is between 0 and 15 euro.")
+    if not languages:
+        errors["languages"] = _("Choose at least one language.")
+    if not description.strip():
+        errors["description"] = _("Please say in a few words what you need.")
+    dates = [] if errors else schedule.occurrences()
+    if not errors and not dates:
+        errors["weekdays"] = _("None of these days falls between the start and end dates.")
+    if place is None:
+        try:
+            _municipality_or_error(postcode)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if place is None:
+            place = place_create(owner=helppie, street=street, postcode=postcode)
+        request = HelpRequest.objects.create(
+            helppie=helppie,
+            created_by=created_by,
+            place=place,
+            category=category,
+            description=description.strip(),
+            recurrence=schedule.recurrence,
+            starts_on=schedule.starts_on,
+            start_time=schedule.start_time,
+            weekdays=sorted(schedule.weekdays),
+            ends_on=schedule.ends_on if schedule.recurrence == HelpRequest.Recurrence.WEEKLY else None,
+            duration_minutes=schedule.duration_minutes,
+            hourly_allowance_cents=hourly_allowance_cents,
+            languages=languages,
+            car_needed=car_needed,
+            max_distance_m=max_distance_m or settings.REQUEST_DEFAULT_MAX_DISTANCE_M,
+        )
+        length = timedelta(minutes=schedule.duration_minutes)
+        Visit.objects.bulk_create(
+            Visit(request=request, starts_at=_local(day, schedule.start_time), ends_at=_local(day, schedule.start_time) + length)
+            for day in dates
+        )
+    return request
+
+
+def offer_make(*, request: HelpRequest, helpper: User, message: str = "") -> Offer:
+    """A helpper offers to help. Only a vetted helpper the request is open to may offer, once."""
+    if not selectors.open_requests_near(helpper=helpper).filter(pk=request.pk).exists():
+        raise ValidationError(_("This request is no longer open to you."))
+    try:
+        with transaction.atomic():
+            return Offer.objects.create(request=request, helpper=helpper, message=message.strip())
+    except IntegrityError:
+        raise ValidationError(_("You have already offered to help with this request.")) from None
+
+
+def offer_accept(*, offer: Offer, by: User) -> Offer:
+    """The helppie (or a coordinator) chooses a helpper.
+
+    Exactly one offer per request wins even when several acceptances arrive at the same
+    instant: the request row is locked, its status re-read, and a partial unique index on
+    accepted offers backs it up. The other offers are declined and the visits to come are
+    planned (from today on) with the chosen helpper, in the same transaction.
+    """
+    with transaction.atomic():
+        request = HelpRequest.objects.select_for_update().get(pk=offer.request_id)
+        if by.pk != request.helppie_id and not by.is_staff:
+            raise PermissionDenied
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if request.status != HelpRequest.Status.OPEN:
+            raise ValidationError(_("A helpper has already been chosen for this request."))
+        if offer.status != Offer.Status.PENDING:
+            raise ValidationError(_("This offer is no longer available."))
+        now = timezone.now()
+        offer.status, offer.decided_at, offer.decided_by = Offer.Status.ACCEPTED, now, by
+        offer.save(update_fields=["status", "decided_at", "decided_by"])
+        request.offers.filter(status=Offer.Status.PENDING).update(
+            status=Offer.Status.DECLINED, decided_at=now, decided_by=by
+        )
+        request.status = HelpRequest.Status.MATCHED
+        request.save(update_fields=["status"])
+        start_of_today = _local(timezone.localdate(), time(0))
+        request.visits.filter(status=Visit.Status.OPEN, starts_at__gte=start_of_today).update(
+            helpper=offer.helpper, status=Visit.Status.PLANNED
+        )
+    return offer
+
+
+def visit_mark_done(*, visit: Visit, by: User) -> Visit:
+    """The helpper, the helppie or a coordinator marks a planned visit done, from its day on."""
+    allowed = by.is_staff or by.pk in (visit.helpper_id, visit.request.helppie_id)
+    if not allowed:
+        raise PermissionDenied
+    if timezone.localdate(visit.starts_at) > timezone.localdate():
+        raise ValidationError(_("A visit can be marked done from its day on."))
+    try:
+        visit.mark_done()
+    except ValueError:
+        raise ValidationError(_("Only a planned visit can be marked done.")) from None
+    request = visit.request
+    if not request.visits.exclude(status__in=[Visit.Status.DONE, Visit.Status.CANCELLED]).exists():
+        HelpRequest.objects.filter(pk=request.pk).update(status=HelpRequest.Status.DONE)
+    return visit
+
+
+def helppie_register_by_phone(
+    *,
+    by: User,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    preferred_language: str,
+    street: str,
+    postcode: str,
+    agreed: bool,
+) -> User:
+    """A coordinator registers someone who called, without email, with their recorded agreement.
+
+    Returns the new helppie, who has a place and no usable password: coordinators act for them.
+    """
+    if not by.is_staff:
+        raise PermissionDenied
+    errors = {}
+    if not agreed:
+        errors["agreed"] = _("Ask the person whether they agree to be registered, and tick the box.")
+    if not first_name.strip():
+        errors["first_name"] = _("Please give the person's first name.")
+    if not phone.strip():
+        errors["phone"] = _("Please give a phone number to call the person back.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        person = User.objects.create(
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            phone=phone.strip(),
+            preferred_language=preferred_language,
+            is_helppie=True,
+            channel=User.Channel.PHONE,
+            registered_by=by,
+            consent_recorded_at=timezone.now(),
+            password=make_password(None),
+        )
+        place_create(owner=person, street=street, postcode=postcode)
+    return person
+
+
+@dataclass(frozen=True)
+class Slot:
+    weekday: int
+    start: time
+    end: time
+
+
+def helpper_profile_save(
+    *,
+    user: User,
+    postcode: str,
+    radius_m: int,
+    categories: list[str],
+    languages: list[str],
+    has_car: bool,
+    weekly_capacity_hours: int,
+    availability: list[Slot],
+    phone: str = "",
+) -> HelpperProfile:
+    """Create or update what a helpper offers. Vetting is left as it was: only staff change it."""
+    municipality = _municipality_or_error(postcode)
+    errors = {}
+    if not categories:
+        errors["categories"] = _("Choose at least one kind of help.")
+    if not languages:
+        errors["languages"] = _("Choose at least one language.")
+    if not 500 <= radius_m <= settings.HELPPER_MAX_RADIUS_M:
+        errors["radius_km"] = _("Choose a distance between 0.5 and %(max)s km.") % {
+            "max": settings.HELPPER_MAX_RADIUS_M // 1000
+        }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        profile, _created = HelpperProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "postcode": postcode,
+                "refnis": municipality.refnis,
+                "municipality": municipality.name(user.preferred_language),
+                "location": geo.point(municipality.latitude, municipality.longitude),
+                "radius_m": radius_m,
+                "categories": categories,
+                "languages": languages,
+                "has_car": has_car,
+                "weekly_capacity_hours": weekly_capacity_hours,
+            },
+        )
+        profile.availability.all().delete()
+        AvailabilitySlot.objects.bulk_create(
+            AvailabilitySlot(profile=profile, weekday=s.weekday, start=s.start, end=s.end)
+            for s in availability
+        )
+        user.is_helpper = True
+        if phone:
+            user.phone = phone
+        user.save(update_fields=["is_helpper", "phone"])
+    return profile

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from marketplace import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/offer/", views.offer_create, name="offer_create"),
+    path("near-me/", views.near_me, name="near_me"),
+    path("offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
+    path("visits/<int:pk>/done/", views.visit_done, name="visit_done"),
+    path("helpper/profile/", views.helpper_profile, name="helpper_profile"),
+    path("staff/intake/", views.intake, name="intake"),
+    path("settings/language/", views.language_set, name="language_set"),
+    path("settings/text-size/", views.text_size_set, name="text_size_set"),
+]

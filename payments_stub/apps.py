@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PaymentsStubConfig(AppConfig):
+    """Allowances, hours, statements and a double-entry ledger behind a fake payment provider."""
+
+    name = "payments_stub"
+    verbose_name = "Payments"
