@@ -2,23 +2,65 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import AvailabilitySlot, HelpperProfile, HelpRequest, Offer, Place, User, Visit
+from marketplace.models import (
+    AvailabilitySlot,
+    HelpperProfile,
+    HelpRequest,
+    Offer,
+    Place,
+    User,
+    Visit,
+)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["-date_joined"]
-    list_display = ["email", "first_name", "last_name", "is_helppie", "is_helpper", "is_staff", "channel"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_helppie",
+        "is_helpper",
+        "is_staff",
+        "channel",
+    ]
     list_filter = ["is_helppie", "is_helpper", "is_staff", "channel", "preferred_language"]
     search_fields = ["email", "first_name", "last_name", "phone"]
     readonly_fields = ["registered_by", "consent_recorded_at", "last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "phone", "preferred_language"]}),
-        (_("Roles"), {"fields": ["is_helppie", "is_helpper", "is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        (_("Registration"), {"fields": ["channel", "registered_by", "consent_recorded_at", "last_login", "date_joined"]}),
+        (
+            _("Roles"),
+            {
+                "fields": [
+                    "is_helppie",
+                    "is_helpper",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "channel",
+                    "registered_by",
+                    "consent_recorded_at",
+                    "last_login",
+                    "date_joined",
+                ]
+            },
+        ),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "first_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "first_name", "password1", "password2"]})
+    ]
 
 
 class AvailabilityInline(admin.TabularInline):
@@ -30,9 +72,29 @@ class AvailabilityInline(admin.TabularInline):
 class HelpperProfileAdmin(admin.ModelAdmin):
     """Where coordinators vet helppers: identity, interview, then approval."""
 
-    list_display = ["user", "municipality", "radius_m", "id_checked", "interview_done", "approved_at", "is_paused"]
-    list_filter = ["id_checked", "interview_done", ("approved_at", admin.EmptyFieldListFilter), "is_paused", "has_car"]
-    search_fields = ["user__email", "user__first_name", "user__last_name", "municipality", "postcode"]
+    list_display = [
+        "user",
+        "municipality",
+        "radius_m",
+        "id_checked",
+        "interview_done",
+        "approved_at",
+        "is_paused",
+    ]
+    list_filter = [
+        "id_checked",
+        "interview_done",
+        ("approved_at", admin.EmptyFieldListFilter),
+        "is_paused",
+        "has_car",
+    ]
+    search_fields = [
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "municipality",
+        "postcode",
+    ]
     readonly_fields = ["approved_by", "approved_at", "location"]
     exclude = []
     inlines = [AvailabilityInline]
@@ -51,7 +113,8 @@ class HelpperProfileAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(
                 request,
-                _("%(n)d not approved: check the identity and do the interview first.") % {"n": skipped},
+                _("%(n)d not approved: check the identity and do the interview first.")
+                % {"n": skipped},
                 messages.WARNING,
             )
 

@@ -52,7 +52,9 @@ class EuroField(forms.CharField):
         try:
             amount = Decimal(value)
         except InvalidOperation:
-            raise forms.ValidationError(_("Please give an amount in euro, like 8 or 8,50.")) from None
+            raise forms.ValidationError(
+                _("Please give an amount in euro, like 8 or 8,50.")
+            ) from None
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("Please give an amount in euro and cents, like 8,50."))
         return int(amount * 100)
@@ -69,7 +71,9 @@ class SignupDetailsForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    role = forms.ChoiceField(label=_("I am here because"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label=_("I am here because"), choices=ROLE_CHOICES, widget=forms.RadioSelect
+    )
 
     def signup(self, request, user):
         data = self.cleaned_data
@@ -82,7 +86,9 @@ class SignupDetailsForm(forms.Form):
 
 
 class HelpRequestForm(forms.Form):
-    category = forms.ChoiceField(label=_("Kind of help"), choices=Category.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(
+        label=_("Kind of help"), choices=Category.choices, widget=forms.RadioSelect
+    )
     description = forms.CharField(
         label=_("What do you need?"),
         max_length=2000,
@@ -90,7 +96,10 @@ class HelpRequestForm(forms.Form):
         help_text=_("A few words are enough, for example: weekly shopping at the supermarket."),
     )
     place = forms.ModelChoiceField(
-        label=_("Where?"), queryset=Place.objects.none(), required=False, empty_label=_("A new address")
+        label=_("Where?"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("A new address"),
     )
     street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=4, required=False)
@@ -119,7 +128,9 @@ class HelpRequestForm(forms.Form):
         help_text=_("What you give the helpper per hour. Our fee comes on top."),
     )
     languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"), choices=Language.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Languages you speak"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     car_needed = forms.BooleanField(label=_("The helpper needs a car"), required=False)
 
@@ -148,7 +159,9 @@ class HelpperProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"), choices=Language.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Languages you speak"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     has_car = forms.BooleanField(label=_("I have a car"), required=False)
     weekly_capacity_hours = forms.IntegerField(

@@ -19,9 +19,9 @@ def point(latitude: float, longitude: float) -> Point:
 
 def blurred(location: Point) -> Point:
     """The centre of the ~500 m grid cell holding a point: near enough to judge, not to find."""
-    lat_step = GRID_DEGREES_LAT
-    lon_step = GRID_DEGREES_LAT / math.cos(math.radians(location.y))
-    lat = (math.floor(location.y / lat_step) + 0.5) * lat_step
+    lat = (math.floor(location.y / GRID_DEGREES_LAT) + 0.5) * GRID_DEGREES_LAT
+    # The row's own latitude sets its column width, so every point of a cell agrees on it.
+    lon_step = GRID_DEGREES_LAT / math.cos(math.radians(lat))
     lon = (math.floor(location.x / lon_step) + 0.5) * lon_step
     return point(round(lat, 5), round(lon, 5))
 

@@ -83,7 +83,9 @@ class User(AbstractUser):
             # person's agreement recorded; everybody else signs in with an email.
             models.CheckConstraint(
                 condition=Q(channel="web", email__isnull=False)
-                | Q(channel="phone", registered_by__isnull=False, consent_recorded_at__isnull=False),
+                | Q(
+                    channel="phone", registered_by__isnull=False, consent_recorded_at__isnull=False
+                ),
                 name="user_channel_is_complete",
             ),
         ]
@@ -192,9 +194,16 @@ class AvailabilitySlot(models.Model):
     class Meta:
         ordering = ["weekday", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="slot_ends_after_start"),
-            models.UniqueConstraint(fields=["profile", "weekday", "start"], name="slot_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="slot_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "weekday", "start"], name="slot_unique_start"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
 class HelpRequest(models.Model):
@@ -218,7 +227,9 @@ class HelpRequest(models.Model):
     recurrence = models.CharField(max_length=8, choices=Recurrence, default=Recurrence.ONCE)
     starts_on = models.DateField(_("date"))
     start_time = models.TimeField(_("time"))
-    weekdays = ArrayField(models.PositiveSmallIntegerField(choices=Weekday), default=list, blank=True)
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(choices=Weekday), default=list, blank=True
+    )
     ends_on = models.DateField(_("until"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         _("how long (minutes)"), validators=[MinValueValidator(15), MaxValueValidator(480)]
@@ -236,17 +247,25 @@ class HelpRequest(models.Model):
         ordering = ["-created_at"]
         indexes = [
             # "Requests near me" reads open requests by category.
-            models.Index(fields=["category"], condition=Q(status="open"), name="request_open_by_category"),
+            models.Index(
+                fields=["category"], condition=Q(status="open"), name="request_open_by_category"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(hourly_allowance_cents__gte=0, hourly_allowance_cents__lte=MAX_ALLOWANCE_CENTS),
+                condition=Q(
+                    hourly_allowance_cents__gte=0, hourly_allowance_cents__lte=MAX_ALLOWANCE_CENTS
+                ),
                 name="request_allowance_in_range",
             ),
             models.CheckConstraint(
                 condition=Q(recurrence="once", ends_on__isnull=True, weekdays=[])
                 | (
-                    Q(recurrence="weekly", ends_on__isnull=False, ends_on__gte=models.F("starts_on"))
+                    Q(
+                        recurrence="weekly",
+                        ends_on__isnull=False,
+                        ends_on__gte=models.F("starts_on"),
+                    )
                     & ~Q(weekdays=[])
                 ),
                 name="request_recurrence_is_complete",
@@ -286,8 +305,12 @@ class Visit(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "starts_at"], name="visit_unique_occurrence"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["request", "starts_at"], name="visit_unique_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=["planned", "done"]) | Q(helpper__isnull=False),
                 name="visit_planned_has_helpper",
@@ -334,6 +357,11 @@ class Offer(models.Model):
             models.UniqueConstraint(fields=["request", "helpper"], name="offer_one_per_helpper"),
             # The last line of defence when two acceptances race: one accepted offer per request.
             models.UniqueConstraint(
-                fields=["request"], condition=Q(status="accepted"), name="offer_one_accepted_per_request"
+                fields=["request"],
+                condition=Q(status="accepted"),
+                name="offer_one_accepted_per_request",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.helpper} → {self.request}"

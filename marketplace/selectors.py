@@ -56,9 +56,7 @@ def open_requests_near(*, helpper: User) -> QuerySet[HelpRequest]:
 
 def help_request_for(*, user: User, pk: int) -> HelpRequest:
     """One request, if this person may see it at all; 404 otherwise (missing or not theirs)."""
-    request = (
-        HelpRequest.objects.select_related("place", "helppie").filter(pk=pk).first()
-    )
+    request = HelpRequest.objects.select_related("place", "helppie").filter(pk=pk).first()
     if request is None or not user.is_authenticated:
         raise Http404
     if user.is_staff or request.helppie_id == user.pk:
@@ -90,9 +88,7 @@ def offer_for_deciding(*, user: User, pk: int) -> Offer:
 
 
 def accepted_helpper(request: HelpRequest) -> User | None:
-    offer = (
-        request.offers.filter(status=Offer.Status.ACCEPTED).select_related("helpper").first()
-    )
+    offer = request.offers.filter(status=Offer.Status.ACCEPTED).select_related("helpper").first()
     return offer.helpper if offer else None
 
 
@@ -114,13 +110,14 @@ class PlaceView:
     distance: str | None
 
 
-def place_view(*, request: HelpRequest, viewer: User, distance_m: float | None = None) -> PlaceView:
+def place_view(*, request: HelpRequest, shared: bool, distance_m: float | None = None) -> PlaceView:
+    """The place of a request as shown to someone; `shared` comes from `shares_contact`."""
     place = request.place
     municipality = gazetteer().municipalities.get(place.refnis)
     name = municipality.name(get_language()) if municipality else place.municipality
     area = f"{place.postcode} {name}"
     about = geo.about_distance(distance_m) if distance_m is not None else None
-    if shares_contact(request=request, user=viewer):
+    if shared:
         return PlaceView(area, str(place), place.location.y, place.location.x, about)
     approximate = geo.blurred(place.location)
     return PlaceView(area, None, approximate.y, approximate.x, about)

@@ -37,7 +37,10 @@ def _municipality_or_error(postcode: str):
     municipality = gazetteer().municipality_for_postcode(postcode or "")
     if municipality is None:
         raise ValidationError(
-            {"postcode": _("We do not know the postcode “%(postcode)s” in Belgium.") % {"postcode": postcode}}
+            {
+                "postcode": _("We do not know the postcode “%(postcode)s” in Belgium.")
+                % {"postcode": postcode}
+            }
         )
     return municipality
 
@@ -50,7 +53,9 @@ def place_create(*, owner: User, street: str, postcode: str) -> Place:
         raise ValidationError({"street": _("Please give the street and house number.")})
     found = get_geocoder().geocode(f"{street}, {postcode} {municipality.name_fr}, Belgium")
     latitude, longitude = (
-        (found.latitude, found.longitude) if found else (municipality.latitude, municipality.longitude)
+        (found.latitude, found.longitude)
+        if found
+        else (municipality.latitude, municipality.longitude)
     )
     return Place.objects.create(
         owner=owner,
@@ -156,7 +161,9 @@ def help_request_create(
             starts_on=schedule.starts_on,
             start_time=schedule.start_time,
             weekdays=sorted(schedule.weekdays),
-            ends_on=schedule.ends_on if schedule.recurrence == HelpRequest.Recurrence.WEEKLY else None,
+            ends_on=schedule.ends_on
+            if schedule.recurrence == HelpRequest.Recurrence.WEEKLY
+            else None,
             duration_minutes=schedule.duration_minutes,
             hourly_allowance_cents=hourly_allowance_cents,
             languages=languages,
@@ -165,7 +172,11 @@ def help_request_create(
         )
         length = timedelta(minutes=schedule.duration_minutes)
         Visit.objects.bulk_create(
-            Visit(request=request, starts_at=_local(day, schedule.start_time), ends_at=_local(day, schedule.start_time) + length)
+            Visit(
+                request=request,
+                starts_at=_local(day, schedule.start_time),
+                ends_at=_local(day, schedule.start_time) + length,
+            )
             for day in dates
         )
     return request
@@ -250,7 +261,9 @@ def helppie_register_by_phone(
         raise PermissionDenied
     errors = {}
     if not agreed:
-        errors["agreed"] = _("Ask the person whether they agree to be registered, and tick the box.")
+        errors["agreed"] = _(
+            "Ask the person whether they agree to be registered, and tick the box."
+        )
     if not first_name.strip():
         errors["first_name"] = _("Please give the person's first name.")
     if not phone.strip():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -89,11 +89,11 @@ def request_create(request):
         else:
             if not helppie.is_helppie:
                 User.objects.filter(pk=helppie.pk).update(is_helppie=True)
-            messages.success(request, _("Your request is posted. We will let you know who offers to help."))
+            messages.success(
+                request, _("Your request is posted. We will let you know who offers to help.")
+            )
             return redirect("request_detail", pk=help_request.pk)
-    return render(
-        request, "marketplace/request_form.html", {"form": form, "helppie": helppie}
-    )
+    return render(request, "marketplace/request_form.html", {"form": form, "helppie": helppie})
 
 
 @login_required
@@ -106,12 +106,13 @@ def request_detail(request, pk: int):
         distance_m = nearby.distance.m
     is_owner = viewer.is_staff or help_request.helppie_id == viewer.pk
     my_offer = help_request.offers.filter(helpper=viewer).first()
+    shared = selectors.shares_contact(request=help_request, user=viewer)
     context = {
         "help_request": help_request,
-        "place": selectors.place_view(request=help_request, viewer=viewer, distance_m=distance_m),
-        "shares_contact": selectors.shares_contact(request=help_request, user=viewer),
+        "place": selectors.place_view(request=help_request, shared=shared, distance_m=distance_m),
+        "shares_contact": shared,
         "helppie_name": help_request.helppie.full_name
-        if selectors.shares_contact(request=help_request, user=viewer)
+        if shared
         else help_request.helppie.short_name,
         "is_owner": is_owner,
         "offers": help_request.offers.select_related("helpper") if is_owner else [],
@@ -127,19 +128,18 @@ def request_detail(request, pk: int):
 @login_required
 def near_me(request):
     profile = selectors.helpper_profile_of(request.user)
-    cards = []
-    for help_request in selectors.open_requests_near(helpper=request.user).select_related(
-        "place", "helppie"
-    )[:100]:
-        cards.append(
-            {
-                "request": help_request,
-                "place": selectors.place_view(
-                    request=help_request, viewer=request.user, distance_m=help_request.distance.m
-                ),
-                "helppie_name": help_request.helppie.short_name,
-            }
-        )
+    nearby = selectors.open_requests_near(helpper=request.user).select_related("place", "helppie")
+    # Open requests have nobody accepted yet: nothing private is shared on this page.
+    cards = [
+        {
+            "request": help_request,
+            "place": selectors.place_view(
+                request=help_request, shared=False, distance_m=help_request.distance.m
+            ),
+            "helppie_name": help_request.helppie.short_name,
+        }
+        for help_request in nearby[:100]
+    ]
     return render(request, "marketplace/near_me.html", {"profile": profile, "cards": cards})
 
 
@@ -191,9 +191,11 @@ def visit_done(request, pk: int):
 @login_required
 def helpper_profile(request):
     profile = selectors.helpper_profile_of(request.user)
-    initial = HelpperProfileForm.initial_from(profile) if profile else {
-        "languages": [request.user.preferred_language]
-    }
+    initial = (
+        HelpperProfileForm.initial_from(profile)
+        if profile
+        else {"languages": [request.user.preferred_language]}
+    )
     form = HelpperProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -228,7 +230,8 @@ def intake(request):
         else:
             messages.success(
                 request,
-                _("%(name)s is registered. Now post their first request.") % {"name": person.full_name},
+                _("%(name)s is registered. Now post their first request.")
+                % {"name": person.full_name},
             )
             return redirect(f"{reverse('request_create')}?for={person.pk}")
     recent = selectors.people_registered_by_phone().select_related("registered_by")[:10]
@@ -244,7 +247,10 @@ def language_set(request):
     response = _back(request, reverse("home"))
     if language in Language.values:
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
         )
         if request.user.is_authenticated:
             User.objects.filter(pk=request.user.pk).update(preferred_language=language)

@@ -20,8 +20,11 @@ def claire(db):
 @pytest.fixture
 def jeanne(db):
     person = factories.UserFactory(
-        first_name="Jeanne", last_name="Dupont", email="jeanne@example.org",
-        is_helppie=True, phone=JEANNE_PHONE,
+        first_name="Jeanne",
+        last_name="Dupont",
+        email="jeanne@example.org",
+        is_helppie=True,
+        phone=JEANNE_PHONE,
     )
     factories.place_at(person, "1050", street=JEANNE_STREET)
     return person
@@ -30,23 +33,33 @@ def jeanne(db):
 @pytest.fixture
 def pieter(claire):
     return factories.helpper(
-        postcode="1000", first_name="Pieter", last_name="Janssens", email="pieter@example.org",
-        phone="+32 470 12 34 56", preferred_language="nl", by=claire,
+        postcode="1000",
+        first_name="Pieter",
+        last_name="Janssens",
+        email="pieter@example.org",
+        phone="+32 470 12 34 56",
+        preferred_language="nl",
+        by=claire,
     )
 
 
 @pytest.fixture
 def marc(claire):
     """A vetted helpper in Liège, 90 km away."""
-    return factories.helpper(postcode="4000", first_name="Marc", email="marc@example.org", by=claire)
+    return factories.helpper(
+        postcode="4000", first_name="Marc", email="marc@example.org", by=claire
+    )
 
 
 @pytest.fixture
 def sofie(claire):
     """Nearby and vetted, but she only does gardening."""
     return factories.helpper(
-        postcode="1000", categories=(Category.JOBS_GARDEN,), first_name="Sofie",
-        email="sofie@example.org", by=claire,
+        postcode="1000",
+        categories=(Category.JOBS_GARDEN,),
+        first_name="Sofie",
+        email="sofie@example.org",
+        by=claire,
     )
 
 

@@ -75,7 +75,8 @@ def helpper(
         profile.save()
         profile.approve(by=by or UserFactory(is_staff=True))
     AvailabilitySlot.objects.bulk_create(
-        AvailabilitySlot(profile=profile, weekday=day, start=time(8), end=time(21)) for day in range(7)
+        AvailabilitySlot(profile=profile, weekday=day, start=time(8), end=time(21))
+        for day in range(7)
     )
     return user
 

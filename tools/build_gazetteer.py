@@ -118,7 +118,9 @@ def _index_geonames() -> dict[str, list[dict]]:
 
 
 def _candidate_names(municipality: dict) -> list[str]:
-    names = [municipality["name"][lang] for lang in ("nl", "fr", "de") if lang in municipality["name"]]
+    names = [
+        municipality["name"][lang] for lang in ("nl", "fr", "de") if lang in municipality["name"]
+    ]
     for name in list(names):
         names.extend(OVERRIDES.get(name, []))
     for name in list(names):
@@ -174,7 +176,9 @@ def build() -> dict:
             postcodes.setdefault(record["postalCode"], []).append(refnis)
     # 1040, 1050 and 1804 belong to two municipalities (the street decides). List first the one
     # the postcode is the heart of: the municipality with fewer postcodes (Ixelles, not Brussels).
-    share = {refnis: sum(refnis in found for found in postcodes.values()) for refnis in municipalities}
+    share = {
+        refnis: sum(refnis in found for found in postcodes.values()) for refnis in municipalities
+    }
     for found in postcodes.values():
         found.sort(key=lambda refnis: (share[refnis], refnis))
     return {
@@ -192,4 +196,6 @@ def build() -> dict:
 if __name__ == "__main__":
     data = build()
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False))
-    print(f"{len(data['postcodes'])} postcodes, {len(data['municipalities'])} municipalities -> {OUT}")
+    print(
+        f"{len(data['postcodes'])} postcodes, {len(data['municipalities'])} municipalities -> {OUT}"
+    )

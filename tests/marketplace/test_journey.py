@@ -28,7 +28,9 @@ def sign_up_as_helppie(browser: Client) -> User:
     assert response.status_code == 302
     (message,) = mail.outbox
     assert "Jeanne" in message.body or "jeanne.new@example.org" in message.to
-    confirm_url = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(1)
+    confirm_url = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(
+        1
+    )
     response = browser.post(confirm_url)
     assert response.status_code == 302
     return User.objects.get(email="jeanne.new@example.org")
@@ -56,7 +58,9 @@ def test_it_carries_a_request_from_sign_up_to_a_visit_done(pieter, login):
         },
     )
     request = HelpRequest.objects.get(helppie=jeanne)
-    assert response.status_code == 302 and response.url == reverse("request_detail", args=[request.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "request_detail", args=[request.pk]
+    )
     assert request.hourly_allowance_cents == 850
     assert request.visits.count() == 1
 

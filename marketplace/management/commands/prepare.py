@@ -23,7 +23,7 @@ class Command(BaseCommand):
             call_command("seed_demo")
         if User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exists():
             self.stdout.write(
-                self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+                self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             )
             for email, role in [
                 (f"coordinator@{DEMO_DOMAIN}", "coordinator (staff, admin)"),

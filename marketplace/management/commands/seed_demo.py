@@ -28,28 +28,161 @@ DEMO_PASSWORD = "neighbourhelp-demo"
 
 NAMES = {
     "flanders": {
-        "first": ["Jan", "Pieter", "Els", "An", "Marc", "Lieve", "Wim", "Griet", "Koen", "Sofie",
-                  "Jef", "Mieke", "Luc", "Hilde", "Bart", "Katrien", "Dirk", "Ine", "Tom", "Nele",
-                  "Rita", "Frans", "Maria", "Jozef", "Annemie", "Stijn", "Lotte", "Wout", "Fien"],
-        "last": ["Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens",
-                 "Wouters", "De Smet", "Vermeulen", "Van den Broeck", "De Vos", "Hermans", "Aerts",
-                 "Pauwels", "Van Damme", "Verhoeven", "De Clercq", "Claeys", "Smets", "Michiels"],
+        "first": [
+            "Jan",
+            "Pieter",
+            "Els",
+            "An",
+            "Marc",
+            "Lieve",
+            "Wim",
+            "Griet",
+            "Koen",
+            "Sofie",
+            "Jef",
+            "Mieke",
+            "Luc",
+            "Hilde",
+            "Bart",
+            "Katrien",
+            "Dirk",
+            "Ine",
+            "Tom",
+            "Nele",
+            "Rita",
+            "Frans",
+            "Maria",
+            "Jozef",
+            "Annemie",
+            "Stijn",
+            "Lotte",
+            "Wout",
+            "Fien",
+        ],
+        "last": [
+            "Peeters",
+            "Janssens",
+            "Maes",
+            "Jacobs",
+            "Mertens",
+            "Willems",
+            "Claes",
+            "Goossens",
+            "Wouters",
+            "De Smet",
+            "Vermeulen",
+            "Van den Broeck",
+            "De Vos",
+            "Hermans",
+            "Aerts",
+            "Pauwels",
+            "Van Damme",
+            "Verhoeven",
+            "De Clercq",
+            "Claeys",
+            "Smets",
+            "Michiels",
+        ],
     },
     "wallonia": {
-        "first": ["Jean", "Marie", "Philippe", "Françoise", "Michel", "Monique", "Luc", "Anne",
-                  "Jacques", "Christine", "Pierre", "Isabelle", "André", "Nathalie", "Benoît",
-                  "Martine", "Didier", "Chantal", "Olivier", "Josiane", "Arnaud", "Camille", "Léa"],
-        "last": ["Dubois", "Lambert", "Dupont", "Martin", "Simon", "Laurent", "Leclercq", "Renard",
-                 "Lejeune", "Collard", "François", "Noël", "Lemaire", "Henrard", "Gilson", "Piron",
-                 "Dumont", "Leroy", "Mathieu", "Charlier", "Denis", "Hubert"],
+        "first": [
+            "Jean",
+            "Marie",
+            "Philippe",
+            "Françoise",
+            "Michel",
+            "Monique",
+            "Luc",
+            "Anne",
+            "Jacques",
+            "Christine",
+            "Pierre",
+            "Isabelle",
+            "André",
+            "Nathalie",
+            "Benoît",
+            "Martine",
+            "Didier",
+            "Chantal",
+            "Olivier",
+            "Josiane",
+            "Arnaud",
+            "Camille",
+            "Léa",
+        ],
+        "last": [
+            "Dubois",
+            "Lambert",
+            "Dupont",
+            "Martin",
+            "Simon",
+            "Laurent",
+            "Leclercq",
+            "Renard",
+            "Lejeune",
+            "Collard",
+            "François",
+            "Noël",
+            "Lemaire",
+            "Henrard",
+            "Gilson",
+            "Piron",
+            "Dumont",
+            "Leroy",
+            "Mathieu",
+            "Charlier",
+            "Denis",
+            "Hubert",
+        ],
     },
     "brussels": {
-        "first": ["Mohamed", "Fatima", "Sarah", "Youssef", "Ayşe", "Marie", "Nadia", "Jean",
-                  "Karim", "Amina", "Pieter", "Sophie", "Ahmed", "Elif", "Thomas", "Julie",
-                  "Agnieszka", "Patrice", "Grace", "Hanna", "Ibrahim", "Leila", "Nicolas"],
-        "last": ["El Amrani", "Benali", "Yilmaz", "Dubois", "Peeters", "Kalonji", "Kowalski",
-                 "Martin", "Bakkali", "Janssens", "Lambert", "Öztürk", "Mukendi", "Rossi",
-                 "Garcia", "Haddad", "Vandenberghe", "Nowak", "Diallo", "Claes"],
+        "first": [
+            "Mohamed",
+            "Fatima",
+            "Sarah",
+            "Youssef",
+            "Ayşe",
+            "Marie",
+            "Nadia",
+            "Jean",
+            "Karim",
+            "Amina",
+            "Pieter",
+            "Sophie",
+            "Ahmed",
+            "Elif",
+            "Thomas",
+            "Julie",
+            "Agnieszka",
+            "Patrice",
+            "Grace",
+            "Hanna",
+            "Ibrahim",
+            "Leila",
+            "Nicolas",
+        ],
+        "last": [
+            "El Amrani",
+            "Benali",
+            "Yilmaz",
+            "Dubois",
+            "Peeters",
+            "Kalonji",
+            "Kowalski",
+            "Martin",
+            "Bakkali",
+            "Janssens",
+            "Lambert",
+            "Öztürk",
+            "Mukendi",
+            "Rossi",
+            "Garcia",
+            "Haddad",
+            "Vandenberghe",
+            "Nowak",
+            "Diallo",
+            "Claes",
+        ],
     },
 }
 LANGUAGES = {
@@ -58,31 +191,51 @@ LANGUAGES = {
     "brussels": [("fr", 0.70), ("nl", 0.18), ("en", 0.12)],
 }
 REQUEST_TEXTS = {
-    "shopping": {"fr": "Courses hebdomadaires au supermarché du quartier.",
-                 "nl": "Wekelijkse boodschappen in de supermarkt om de hoek.",
-                 "en": "Weekly shopping at the local supermarket."},
-    "meals": {"fr": "Préparer un repas chaud deux fois par semaine.",
-              "nl": "Twee keer per week een warme maaltijd klaarmaken.",
-              "en": "Cook a warm meal twice a week."},
-    "transport": {"fr": "M'accompagner à mon rendez-vous à l'hôpital.",
-                  "nl": "Mij begeleiden naar mijn afspraak in het ziekenhuis.",
-                  "en": "Take me to my hospital appointment."},
-    "admin": {"fr": "M'aider à remplir des papiers pour la mutuelle.",
-              "nl": "Hulp bij het invullen van papieren voor het ziekenfonds.",
-              "en": "Help me fill in forms for the health insurance fund."},
-    "company": {"fr": "Une promenade et un café ensemble l'après-midi.",
-                "nl": "Samen wandelen en een koffie drinken in de namiddag.",
-                "en": "A walk and a coffee together in the afternoon."},
-    "jobs_garden": {"fr": "Tondre la pelouse et tailler la haie.",
-                    "nl": "Het gras maaien en de haag snoeien.",
-                    "en": "Mow the lawn and trim the hedge."},
-    "household": {"fr": "Un coup de main pour ranger et repasser.",
-                  "nl": "Een handje helpen met opruimen en strijken.",
-                  "en": "A hand with tidying up and ironing."},
+    "shopping": {
+        "fr": "Courses hebdomadaires au supermarché du quartier.",
+        "nl": "Wekelijkse boodschappen in de supermarkt om de hoek.",
+        "en": "Weekly shopping at the local supermarket.",
+    },
+    "meals": {
+        "fr": "Préparer un repas chaud deux fois par semaine.",
+        "nl": "Twee keer per week een warme maaltijd klaarmaken.",
+        "en": "Cook a warm meal twice a week.",
+    },
+    "transport": {
+        "fr": "M'accompagner à mon rendez-vous à l'hôpital.",
+        "nl": "Mij begeleiden naar mijn afspraak in het ziekenhuis.",
+        "en": "Take me to my hospital appointment.",
+    },
+    "admin": {
+        "fr": "M'aider à remplir des papiers pour la mutuelle.",
+        "nl": "Hulp bij het invullen van papieren voor het ziekenfonds.",
+        "en": "Help me fill in forms for the health insurance fund.",
+    },
+    "company": {
+        "fr": "Une promenade et un café ensemble l'après-midi.",
+        "nl": "Samen wandelen en een koffie drinken in de namiddag.",
+        "en": "A walk and a coffee together in the afternoon.",
+    },
+    "jobs_garden": {
+        "fr": "Tondre la pelouse et tailler la haie.",
+        "nl": "Het gras maaien en de haag snoeien.",
+        "en": "Mow the lawn and trim the hedge.",
+    },
+    "household": {
+        "fr": "Un coup de main pour ranger et repasser.",
+        "nl": "Een handje helpen met opruimen en strijken.",
+        "en": "A hand with tidying up and ironing.",
+    },
 }
 STREETS = {
     "flanders": ["Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Nieuwstraat"],
-    "wallonia": ["Rue de l'Église", "Rue de la Station", "Rue Haute", "Rue du Moulin", "Grand-Place"],
+    "wallonia": [
+        "Rue de l'Église",
+        "Rue de la Station",
+        "Rue Haute",
+        "Rue du Moulin",
+        "Grand-Place",
+    ],
     "brussels": ["Rue Haute", "Chaussée de Wavre", "Avenue Louise", "Rue de Flandre", "Rue Royale"],
 }
 
@@ -97,6 +250,12 @@ def _near(rng: random.Random, municipality: Municipality, spread_km: float = 2.0
     dlat = rng.gauss(0, spread_km / 111.0 / 2)
     dlon = rng.gauss(0, spread_km / (111.0 * math.cos(math.radians(municipality.latitude))) / 2)
     return geo.point(municipality.latitude + dlat, municipality.longitude + dlon)
+
+
+def _phone(rng: random.Random, *, mobile: bool) -> str:
+    pairs = " ".join(str(rng.randint(10, 99)) for _ in range(3))
+    prefix = f"4{rng.randint(70, 99)}" if mobile else str(rng.randint(2, 9))
+    return f"+32 {prefix} {pairs}"
 
 
 class Command(BaseCommand):
@@ -118,13 +277,19 @@ class Command(BaseCommand):
         for n in tqdm(range(1, helppies + 1), desc="helppies", disable=options["verbosity"] < 1):
             self._helppie(n)
 
-    def _user(self, *, email: str, first: str, last: str, language: str, **fields) -> tuple[User, bool]:
+    def _user(
+        self, *, email: str, first: str, last: str, language: str, **fields
+    ) -> tuple[User, bool]:
         user = User.objects.filter(email=email).first()
         if user:
             return user, False
         user = User.objects.create(
-            email=email, first_name=first, last_name=last, preferred_language=language,
-            password=self.password, **fields,
+            email=email,
+            first_name=first,
+            last_name=last,
+            preferred_language=language,
+            password=self.password,
+            **fields,
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return user, True
@@ -132,30 +297,55 @@ class Command(BaseCommand):
     def _named_people(self) -> User:
         """The demo logins printed by `make run`."""
         coordinator, _ = self._user(
-            email=f"coordinator@{DEMO_DOMAIN}", first="Claire", last="Coordinatrice",
-            language="fr", is_staff=True, is_superuser=True,
+            email=f"coordinator@{DEMO_DOMAIN}",
+            first="Claire",
+            last="Coordinatrice",
+            language="fr",
+            is_staff=True,
+            is_superuser=True,
         )
         jeanne, created = self._user(
-            email=f"jeanne@{DEMO_DOMAIN}", first="Jeanne", last="Dupont", language="fr",
-            is_helppie=True, phone="+32 2 555 01 23",
+            email=f"jeanne@{DEMO_DOMAIN}",
+            first="Jeanne",
+            last="Dupont",
+            language="fr",
+            is_helppie=True,
+            phone="+32 2 555 01 23",
         )
         if created:
             place = Place.objects.create(
-                owner=jeanne, street="Rue du Trône 12", postcode="1050", refnis="21009",
-                municipality="Ixelles", location=geo.point(50.8366, 4.3687),
+                owner=jeanne,
+                street="Rue du Trône 12",
+                postcode="1050",
+                refnis="21009",
+                municipality="Ixelles",
+                location=geo.point(50.8366, 4.3687),
             )
             self._request(random.Random("jeanne"), jeanne, place, "fr")
         pieter, created = self._user(
-            email=f"pieter@{DEMO_DOMAIN}", first="Pieter", last="Janssens", language="nl",
-            is_helpper=True, phone="+32 470 12 34 56",
+            email=f"pieter@{DEMO_DOMAIN}",
+            first="Pieter",
+            last="Janssens",
+            language="nl",
+            is_helpper=True,
+            phone="+32 470 12 34 56",
         )
         if created:
             profile = HelpperProfile.objects.create(
-                user=pieter, postcode="1050", refnis="21009", municipality="Elsene",
-                location=geo.point(50.8333, 4.3667), radius_m=5000,
-                categories=list(Category.values), languages=["nl", "fr"], has_car=True,
-                weekly_capacity_hours=8, id_checked=True, interview_done=True,
-                approved_by=coordinator, approved_at=timezone.now(),
+                user=pieter,
+                postcode="1050",
+                refnis="21009",
+                municipality="Elsene",
+                location=geo.point(50.8333, 4.3667),
+                radius_m=5000,
+                categories=list(Category.values),
+                languages=["nl", "fr"],
+                has_car=True,
+                weekly_capacity_hours=8,
+                id_checked=True,
+                interview_done=True,
+                approved_by=coordinator,
+                approved_at=timezone.now(),
             )
             self._availability(profile, random.Random(0), every_day=True)
         return coordinator
@@ -180,14 +370,19 @@ class Command(BaseCommand):
         names = NAMES[municipality.region]
         language = _pick_language(rng, municipality.region)
         user, created = self._user(
-            email=f"helpper-{n:04d}@{DEMO_DOMAIN}", first=rng.choice(names["first"]),
-            last=rng.choice(names["last"]), language=language, is_helpper=True,
-            phone=f"+32 4{rng.randint(70, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            email=f"helpper-{n:04d}@{DEMO_DOMAIN}",
+            first=rng.choice(names["first"]),
+            last=rng.choice(names["last"]),
+            language=language,
+            is_helpper=True,
+            phone=_phone(rng, mobile=True),
         )
         if not created:
             return
         vetted = rng.random() < 0.85
-        languages = sorted({language} | ({"fr", "nl", "en"} - {language} if rng.random() < 0.3 else set()))
+        languages = sorted(
+            {language} | ({"fr", "nl", "en"} - {language} if rng.random() < 0.3 else set())
+        )
         profile = HelpperProfile.objects.create(
             user=user,
             postcode=gazetteer().main_postcode(municipality.refnis),
@@ -214,9 +409,12 @@ class Command(BaseCommand):
         names = NAMES[municipality.region]
         language = _pick_language(rng, municipality.region)
         user, created = self._user(
-            email=f"helppie-{n:04d}@{DEMO_DOMAIN}", first=rng.choice(names["first"]),
-            last=rng.choice(names["last"]), language=language, is_helppie=True,
-            phone=f"+32 {rng.randint(2, 9)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            email=f"helppie-{n:04d}@{DEMO_DOMAIN}",
+            first=rng.choice(names["first"]),
+            last=rng.choice(names["last"]),
+            language=language,
+            is_helppie=True,
+            phone=_phone(rng, mobile=False),
         )
         if not created:
             return
