@@ -155,6 +155,15 @@ HELPPER_MAX_RADIUS_M = env_int("HELPPER_MAX_RADIUS_M", 30_000)
 # A weekly series creates its visits this far ahead at most.
 RECURRENCE_HORIZON_WEEKS = env_int("RECURRENCE_HORIZON_WEEKS", 26)
 
+# Matching: how many candidates are invited at a time, how long they have to answer, and how
+# late letting go of a visit counts against a helpper's reliability.
+MATCHING_INVITE_COUNT = env_int("MATCHING_INVITE_COUNT", 5)
+MATCHING_INVITATION_HOURS = env_int("MATCHING_INVITATION_HOURS", 24)
+MATCHING_LATE_CANCEL_HOURS = env_int("MATCHING_LATE_CANCEL_HOURS", 48)
+
+# Absolute links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 SILENCED_SYSTEM_CHECKS = [
     # Debian 12's GDAL 3.6 cannot block file and network access while parsing spatial
     # references. No user-supplied SRS or WKT ever reaches GDAL here: points arrive as

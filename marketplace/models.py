@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.gis.db import models as gis
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -152,6 +153,14 @@ class HelpperProfile(models.Model):
     is_paused = models.BooleanField(_("paused"), default=False)
 
     class Meta:
+        indexes = [
+            # Candidate search walks the helppers who can work, nearest first (KNN on `<->`).
+            GistIndex(
+                fields=["location"],
+                condition=Q(approved_at__isnull=False, is_paused=False),
+                name="helpper_working_location",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(approved_at__isnull=True)
@@ -241,6 +250,15 @@ class HelpRequest(models.Model):
     car_needed = models.BooleanField(_("a car is needed"), default=False)
     max_distance_m = models.PositiveIntegerField(default=settings.REQUEST_DEFAULT_MAX_DISTANCE_M)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    backup_helpper = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backup_for",
+        verbose_name=_("backup helpper"),
+        help_text=_("Asked first when the usual helpper cannot make one visit."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -292,6 +310,7 @@ class Visit(models.Model):
         PLANNED = "planned", _("Planned")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+        MISSED = "missed", _("The helpper did not come")
 
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="visits")
     starts_at = models.DateTimeField()
@@ -304,6 +323,14 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        indexes = [
+            # Matching asks "is this helpper free then, and how many hours this week?"
+            models.Index(
+                fields=["helpper", "starts_at"],
+                condition=Q(status__in=["planned", "done"]),
+                name="visit_busy_by_helpper",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "starts_at"], name="visit_unique_occurrence"
@@ -312,7 +339,7 @@ class Visit(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["planned", "done"]) | Q(helpper__isnull=False),
+                condition=~Q(status__in=["planned", "done", "missed"]) | Q(helpper__isnull=False),
                 name="visit_planned_has_helpper",
             ),
         ]
@@ -365,3 +392,65 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.helpper} → {self.request}"
+
+
+class Lapse(models.Model):
+    """A visit a helpper let go of (cancelled late) or missed: what reliability is made of."""
+
+    class Kind(models.TextChoices):
+        CANCELLED = "cancelled", _("Cancelled a planned visit")
+        MISSED = "missed", _("Did not come")
+
+    helpper = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lapses")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="lapses")
+    kind = models.CharField(max_length=10, choices=Kind)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["helpper", "at"], name="lapse_by_helpper")]
+
+    def __str__(self) -> str:
+        return f"{self.helpper}: {self.get_kind_display()}"
+
+
+class Review(models.Model):
+    """What a helppie thought of a visit, 1 to 5 stars."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reviews_written")
+    subject = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reviews_received")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "author"], name="review_one_per_visit"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 for {self.subject}"
+
+
+class Block(models.Model):
+    """One person does not want to be matched with another again (either way round)."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(
+                condition=~Q(blocker=models.F("blocked")), name="block_not_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} ✕ {self.blocked}"

@@ -19,6 +19,7 @@ from marketplace import selectors, services
 from marketplace.choices import Language
 from marketplace.forms import HelpperProfileForm, HelpRequestForm, IntakeForm, OfferForm
 from marketplace.models import User
+from matching import services as matching_services
 
 TEXT_SIZE_COOKIE = "text_size"
 
@@ -87,6 +88,7 @@ def request_create(request):
         except ValidationError as error:
             _show_errors(form, error)
         else:
+            matching_services.invitations_schedule(request=help_request)
             if not helppie.is_helppie:
                 User.objects.filter(pk=helppie.pk).update(is_helppie=True)
             messages.success(
@@ -163,7 +165,7 @@ def offer_create(request, pk: int):
 def offer_accept(request, pk: int):
     offer = selectors.offer_for_deciding(user=request.user, pk=pk)
     try:
-        services.offer_accept(offer=offer, by=request.user)
+        matching_services.offer_choose(offer=offer, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

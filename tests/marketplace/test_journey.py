@@ -103,7 +103,7 @@ def test_it_will_not_mark_a_visit_done_before_its_day(shopping, pieter, login):
 
     visit.refresh_from_db()
     assert visit.status == Visit.Status.PLANNED
-    assert "à partir de son jour" in response.content.decode()
+    assert "vanaf de geplande dag" in response.content.decode()  # Pieter reads Dutch
 
 
 def test_it_lets_only_the_helppie_accept_an_offer(shopping, pieter, bob, login):
