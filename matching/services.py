@@ -109,6 +109,12 @@ def invitation_answer(*, invitation: Invitation, helpper: User, interested: bool
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.helpper_id != helpper.pk:
             raise PermissionDenied
+        if invitation.status == Invitation.Status.CLOSED:
+            raise ValidationError(
+                _("Someone else has already taken this visit. Thank you all the same!")
+                if invitation.visit_id
+                else _("Someone else has already been chosen. Thank you all the same!")
+            )
         if invitation.status != Invitation.Status.INVITED:
             raise ValidationError(_("You have already answered this invitation."))
         if invitation.expires_at <= timezone.now():

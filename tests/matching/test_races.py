@@ -1,0 +1,91 @@
+"""Many clicks at the same instant, on real separate connections: exactly one wins, the others
+get a clear message, and nothing is half-written."""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+
+from marketplace.models import HelpRequest, Offer, Visit
+from matching import services
+from matching.models import Invitation
+from tests import factories
+
+CONTENDERS = 20
+ROUNDS = 5
+
+
+def race(attempts: list[Callable[[], object]]) -> list[str]:
+    """Run every attempt at the same instant, each on its own database connection."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[str] = []
+
+    def run(attempt):
+        try:
+            barrier.wait()
+            attempt()
+            outcomes.append("won")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    close_old_connections()
+    return outcomes
+
+
+def a_request_with_offers(n: int):
+    claire = factories.UserFactory(is_staff=True)
+    jeanne = factories.UserFactory(is_helppie=True)
+    factories.place_at(jeanne, "1050")
+    request = factories.help_request(helppie=jeanne)
+    helppers = [factories.helpper(postcode="1050", by=claire) for _ in range(n)]
+    offers = [Offer.objects.create(request=request, helpper=h) for h in helppers]
+    return jeanne, request, offers
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_exactly_one_of_twenty_simultaneous_choices_wins(round_):
+    jeanne, request, offers = a_request_with_offers(CONTENDERS)
+
+    outcomes = race([lambda o=o: services.offer_choose(offer=o, by=jeanne) for o in offers])
+
+    assert outcomes.count("won") == 1 and len(outcomes) == CONTENDERS
+    assert all(o == "won" or "already been chosen" in o for o in outcomes)
+    winner = Offer.objects.get(request=request, status=Offer.Status.ACCEPTED)
+    assert Offer.objects.filter(request=request, status=Offer.Status.DECLINED).count() == CONTENDERS - 1
+    assert HelpRequest.objects.get(pk=request.pk).status == HelpRequest.Status.MATCHED
+    assert list(Visit.objects.filter(request=request).values_list("helpper", flat=True)) == [winner.helpper_id]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_exactly_one_of_twenty_helppers_takes_an_open_visit(round_):
+    jeanne, request, offers = a_request_with_offers(CONTENDERS)
+    visit = request.visits.get()
+    invitations = [
+        Invitation.objects.create(
+            request=request, visit=visit, helpper=o.helpper, rank=n, score=0,
+            expires_at=visit.starts_at,
+        )
+        for n, o in enumerate(offers)
+    ]
+
+    outcomes = race(
+        [lambda i=i: services.invitation_answer(invitation=i, helpper=i.helpper, interested=True) for i in invitations]
+    )
+
+    assert outcomes.count("won") == 1
+    assert all(o == "won" or "already taken this visit" in o for o in outcomes)
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.PLANNED
+    taker = Invitation.objects.get(visit=visit, status=Invitation.Status.INTERESTED).helpper_id
+    assert visit.helpper_id == taker
