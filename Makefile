@@ -18,8 +18,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 
 run: setup $(MO_FILES)
 	@$(PY) manage.py prepare
-	@echo "==> Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	@exec .venv/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile - --log-level warning
+	@bash tools/serve.sh
 
 test: setup $(MO_FILES)
 	@$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from marketplace.models import (
     AvailabilitySlot,
@@ -109,14 +110,15 @@ class HelpperProfileAdmin(admin.ModelAdmin):
                 approved += 1
             else:
                 skipped += 1
-        self.message_user(request, _("%(n)d approved.") % {"n": approved}, messages.SUCCESS)
+        done = ngettext("%(n)d helpper approved.", "%(n)d helppers approved.", approved)
+        self.message_user(request, done % {"n": approved}, messages.SUCCESS)
         if skipped:
-            self.message_user(
-                request,
-                _("%(n)d not approved: check the identity and do the interview first.")
-                % {"n": skipped},
-                messages.WARNING,
+            refused = ngettext(
+                "%(n)d helpper not approved: check the identity and do the interview first.",
+                "%(n)d helppers not approved: check the identity and do the interview first.",
+                skipped,
             )
+            self.message_user(request, refused % {"n": skipped}, messages.WARNING)
 
     @admin.action(description=_("Pause the selected helppers"))
     def pause(self, request, queryset):

@@ -16,7 +16,7 @@ class Category(models.TextChoices):
     MEALS = "meals", _("Meals")
     TRANSPORT = "transport", _("Transport and accompaniment")
     ADMIN = "admin", _("Administrative help")
-    COMPANY = "company", _("Company")
+    COMPANY = "company", _("Company and a chat")
     JOBS_GARDEN = "jobs_garden", _("Small jobs and gardening")
     HOUSEHOLD = "household", _("Household")
 

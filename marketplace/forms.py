@@ -14,7 +14,7 @@ from marketplace.models import HelpRequest, Place
 DURATIONS = [
     (30, _("30 minutes")),
     (60, _("1 hour")),
-    (90, _("1 hour 30")),
+    (90, _("1 hour 30 minutes")),
     (120, _("2 hours")),
     (180, _("3 hours")),
     (240, _("4 hours")),
@@ -72,7 +72,7 @@ class SignupDetailsForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     role = forms.ChoiceField(
-        label=_("I am here because"), choices=ROLE_CHOICES, widget=forms.RadioSelect
+        label=_("What brings you here?"), choices=ROLE_CHOICES, widget=forms.RadioSelect
     )
 
     def signup(self, request, user):

@@ -129,7 +129,7 @@ class HelpperProfile(models.Model):
     municipality = models.CharField(_("municipality"), max_length=100)
     location = gis.PointField(geography=True, srid=4326)
     radius_m = models.PositiveIntegerField(
-        _("how far I travel (metres)"),
+        _("travel distance (metres)"),
         default=5_000,
         validators=[MinValueValidator(500), MaxValueValidator(settings.HELPPER_MAX_RADIUS_M)],
     )

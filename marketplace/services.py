@@ -185,7 +185,7 @@ def help_request_create(
 def offer_make(*, request: HelpRequest, helpper: User, message: str = "") -> Offer:
     """A helpper offers to help. Only a vetted helpper the request is open to may offer, once."""
     if not selectors.open_requests_near(helpper=helpper).filter(pk=request.pk).exists():
-        raise ValidationError(_("This request is no longer open to you."))
+        raise ValidationError(_("You can no longer offer to help with this request."))
     try:
         with transaction.atomic():
             return Offer.objects.create(request=request, helpper=helpper, message=message.strip())
@@ -231,14 +231,19 @@ def visit_mark_done(*, visit: Visit, by: User) -> Visit:
     if not allowed:
         raise PermissionDenied
     if timezone.localdate(visit.starts_at) > timezone.localdate():
-        raise ValidationError(_("A visit can be marked done from its day on."))
-    try:
-        visit.mark_done()
-    except ValueError:
-        raise ValidationError(_("Only a planned visit can be marked done.")) from None
-    request = visit.request
-    if not request.visits.exclude(status__in=[Visit.Status.DONE, Visit.Status.CANCELLED]).exists():
-        HelpRequest.objects.filter(pk=request.pk).update(status=HelpRequest.Status.DONE)
+        raise ValidationError(_("A visit can only be marked as done on or after its day."))
+    with transaction.atomic():
+        # The request first, then the visit: the order every writer locks them in.
+        request = HelpRequest.objects.select_for_update().get(pk=visit.request_id)
+        try:
+            visit.mark_done()
+        except ValueError:
+            raise ValidationError(_("Only a planned visit can be marked done.")) from None
+        if not request.visits.exclude(
+            status__in=[Visit.Status.DONE, Visit.Status.CANCELLED]
+        ).exists():
+            request.status = HelpRequest.Status.DONE
+            request.save(update_fields=["status"])
     return visit
 
 

@@ -121,6 +121,10 @@ def request_detail(request, pk: int):
         "accepted_helpper": selectors.accepted_helpper(help_request),
         "visits": help_request.visits.select_related("helpper"),
         "my_offer": my_offer,
+        # In a weekly series, the neighbours who also offered can be the backup.
+        "backup_choices": help_request.offers.filter(status="declined").select_related("helpper")
+        if is_owner and help_request.recurrence == "weekly" and help_request.status == "matched"
+        else [],
         "can_offer": nearby is not None and my_offer is None,
         "offer_form": OfferForm(),
     }
@@ -171,7 +175,7 @@ def offer_accept(request, pk: int):
     else:
         messages.success(
             request,
-            _("%(name)s will help. You can now see each other's contact details.")
+            _("%(name)s will help. Contact details are now shown on this page.")
             % {"name": offer.helpper.full_name},
         )
     return redirect("request_detail", pk=offer.request_id)

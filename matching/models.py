@@ -65,3 +65,21 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.INVITED and self.expires_at > timezone.now()
+
+
+class WeekPlan(models.Model):
+    """A computed assignment of a week's open visits, previewed by staff before it is applied."""
+
+    week_start = models.DateField()
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    assignments = models.JSONField(default=dict)  # {"visit id": helpper id}
+    stats = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%G-W%V} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -2,13 +2,12 @@
 
 The score (higher is better, about -40 to 100) adds five parts:
 
-| part | points | why |
-|---|---|---|
-| distance | 40 x (1 - distance / request's maximum distance) | near is quicker, cheaper, greener |
-| continuity | 6 per visit already done for this person, up to 5 (30) | a familiar face, if it went well |
-| reliability | -10 per cancellation or no-show in the last 6 months, up to 3 (-30) | people count on it |
-| reviews | 5 x (average - 3) x n / (n + 2) | stars, trusted more as they accumulate |
-| fairness | 10 x share of the weekly capacity still free | spread the hours across helppers |
+- distance: 40 x (1 - distance / the request's maximum distance): near is quicker and greener;
+- continuity: 6 per visit already done for this person, up to 5 (30): a familiar face, if it
+  went well;
+- reliability: -10 per late cancellation or no-show in the last 6 months, up to 3 (-30);
+- reviews: 5 x (average - 3) x n / (n + 2): stars, trusted more as they accumulate;
+- fairness: 10 x the share of the weekly capacity still free: spread the hours.
 
 "Helped well" means the person's own average rating of the helpper is at least 3 (or unrated).
 """
@@ -128,10 +127,18 @@ def reasons(need: Need, found: Found, history: History, helppie_first_name: str)
         said.append({"code": "lapses", "n": history.lapses})
     if history.rating_count:
         said.append(
-            {"code": "reviews", "average": round(history.rating_average, 1), "n": history.rating_count}
+            {
+                "code": "reviews",
+                "average": round(history.rating_average, 1),
+                "n": history.rating_count,
+            }
         )
     said.append(
-        {"code": "hours", "used": round(found.week_hours, 1), "capacity": found.weekly_capacity_hours}
+        {
+            "code": "hours",
+            "used": round(found.week_hours, 1),
+            "capacity": found.weekly_capacity_hours,
+        }
     )
     return said
 

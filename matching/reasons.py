@@ -7,7 +7,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-LANGUAGE_NAMES = {"fr": gettext_lazy("French"), "nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}
+LANGUAGE_NAMES = {
+    "fr": gettext_lazy("French"),
+    "nl": gettext_lazy("Dutch"),
+    "en": gettext_lazy("English"),
+}
 
 
 def _km(metres: int) -> str:
@@ -19,9 +23,10 @@ def describe(reason: dict) -> str:
     if code == "distance":
         return _("%(km)s km away") % {"km": _km(reason["m"])}
     if code == "helped":
-        return ngettext(
-            "helped %(name)s once", "helped %(name)s %(n)d times", reason["n"]
-        ) % {"name": reason["name"], "n": reason["n"]}
+        return ngettext("helped %(name)s once", "helped %(name)s %(n)d times", reason["n"]) % {
+            "name": reason["name"],
+            "n": reason["n"],
+        }
     if code == "speaks":
         names = ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in reason["languages"])
         return _("speaks %(languages)s") % {"languages": names}
@@ -41,7 +46,9 @@ def describe(reason: dict) -> str:
         ) % {"average": number_format(reason["average"], 1), "n": reason["n"]}
     if code == "hours":
         return _("%(used)s of %(capacity)s hours taken this week") % {
-            "used": number_format(reason["used"], 0 if reason["used"] == int(reason["used"]) else 1),
+            "used": number_format(
+                reason["used"], 0 if reason["used"] == int(reason["used"]) else 1
+            ),
             "capacity": reason["capacity"],
         }
     return code

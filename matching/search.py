@@ -28,44 +28,66 @@ from django.utils import timezone
 
 from marketplace.models import HelpRequest, Visit
 
-_CONSTRAINTS = """
+
+def constraints_sql(**values: str) -> str:
+    """The hard constraints as SQL over `h` (helpper profile), `u` (user) and `week` (their
+    planned seconds that week), given SQL expressions for the need's values: parameters for one
+    search, columns of the visit, request and place when a whole week is assigned at once.
+    """
+    return """
     h.approved_at IS NOT NULL AND NOT h.is_paused AND u.is_active
-    AND h.user_id <> %(helppie)s
-    AND ST_DWithin(h.location, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography,
-                   %(max_distance)s)
-    AND ST_DWithin(h.location, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography,
-                   h.radius_m)
-    AND %(category)s = ANY(h.categories)
-    AND h.languages && %(languages)s::varchar[]
-    AND (h.has_car OR NOT %(car_needed)s)
+    AND h.user_id <> {helppie}
+    AND ST_DWithin(h.location, {point}, {max_distance})
+    AND ST_DWithin(h.location, {point}, h.radius_m)
+    AND {category} = ANY(h.categories)
+    AND h.languages && {languages}
+    AND (h.has_car OR NOT {car_needed})
     AND EXISTS (
         SELECT 1 FROM marketplace_availabilityslot s
-        WHERE s.profile_id = h.id AND s.weekday = %(weekday)s
-          AND s.start <= %(local_start)s AND s."end" >= %(local_end)s)
+        WHERE s.profile_id = h.id AND s.weekday = {weekday}
+          AND s.start <= {local_start} AND s."end" >= {local_end})
     AND NOT EXISTS (
-        SELECT 1 FROM marketplace_visit v
-        WHERE v.helpper_id = h.user_id AND v.status IN ('planned', 'done')
-          AND v.starts_at < %(ends_at)s AND v.ends_at > %(starts_at)s)
+        SELECT 1 FROM marketplace_visit busy
+        WHERE busy.helpper_id = h.user_id AND busy.status IN ('planned', 'done')
+          AND busy.starts_at < {ends_at} AND busy.ends_at > {starts_at})
     AND NOT EXISTS (
         SELECT 1 FROM marketplace_block b
-        WHERE (b.blocker_id = h.user_id AND b.blocked_id = %(helppie)s)
-           OR (b.blocker_id = %(helppie)s AND b.blocked_id = h.user_id))
-    AND week.seconds + %(duration)s <= h.weekly_capacity_hours * 3600
-    AND h.user_id <> ALL(%(exclude)s::bigint[])
-"""
+        WHERE (b.blocker_id = h.user_id AND b.blocked_id = {helppie})
+           OR (b.blocker_id = {helppie} AND b.blocked_id = h.user_id))
+    AND week.seconds + {duration} <= h.weekly_capacity_hours * 3600
+    """.format(**values)
 
-_WEEK = """
+
+def week_sql(*, week_start: str, week_end: str) -> str:
+    """A lateral join giving `week.seconds`: the helpper's planned or done time that week."""
+    return f"""
     CROSS JOIN LATERAL (
-        SELECT COALESCE(SUM(EXTRACT(EPOCH FROM v.ends_at - v.starts_at)), 0) AS seconds
-        FROM marketplace_visit v
-        WHERE v.helpper_id = h.user_id AND v.status IN ('planned', 'done')
-          AND v.starts_at >= %(week_start)s AND v.starts_at < %(week_end)s) week
-"""
+        SELECT COALESCE(SUM(EXTRACT(EPOCH FROM w.ends_at - w.starts_at)), 0) AS seconds
+        FROM marketplace_visit w
+        WHERE w.helpper_id = h.user_id AND w.status IN ('planned', 'done')
+          AND w.starts_at >= {week_start} AND w.starts_at < {week_end}) week
+    """
 
-_SELECT = """
+
+_POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography"
+_ONE = constraints_sql(
+    helppie="%(helppie)s",
+    point=_POINT,
+    max_distance="%(max_distance)s",
+    category="%(category)s",
+    languages="%(languages)s::varchar[]",
+    car_needed="%(car_needed)s",
+    weekday="%(weekday)s",
+    local_start="%(local_start)s",
+    local_end="%(local_end)s",
+    starts_at="%(starts_at)s",
+    ends_at="%(ends_at)s",
+    duration="%(duration)s",
+)
+_WEEK = week_sql(week_start="%(week_start)s", week_end="%(week_end)s")
+_SELECT = f"""
     SELECT h.user_id, u.first_name, u.last_name, h.languages, h.has_car,
-           h.weekly_capacity_hours, week.seconds,
-           ST_Distance(h.location, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography)
+           h.weekly_capacity_hours, week.seconds, ST_Distance(h.location, {_POINT})
     FROM marketplace_helpperprofile h
     JOIN marketplace_user u ON u.id = h.user_id
 """
@@ -73,14 +95,15 @@ _SELECT = """
 CANDIDATES_SQL = f"""
     (
     {_SELECT} {_WEEK}
-    WHERE {_CONSTRAINTS}
-    ORDER BY h.location <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography
+    WHERE {_ONE} AND h.user_id <> ALL(%(exclude)s::bigint[])
+    ORDER BY h.location <-> {_POINT}
     LIMIT %(limit)s
     )
     UNION
     (
     {_SELECT} {_WEEK}
-    WHERE h.user_id = ANY(%(familiar)s::bigint[]) AND {_CONSTRAINTS}
+    WHERE h.user_id = ANY(%(familiar)s::bigint[]) AND {_ONE}
+      AND h.user_id <> ALL(%(exclude)s::bigint[])
     )
 """
 
@@ -161,7 +184,11 @@ class Found:
 
 
 def eligible_helppers(
-    need: Need, *, limit: int = 30, familiar: list[int] | None = None, exclude: list[int] | None = None
+    need: Need,
+    *,
+    limit: int = 30,
+    familiar: list[int] | None = None,
+    exclude: list[int] | None = None,
 ) -> list[Found]:
     """The nearest `limit` helppers who can do it, plus any `familiar` ones who can: one query."""
     with connection.cursor() as cursor:

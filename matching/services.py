@@ -24,7 +24,11 @@ from matching.models import Invitation
 
 
 def candidates_for(
-    *, request: HelpRequest, visit: Visit | None = None, limit: int = 30, exclude: list[int] | None = None
+    *,
+    request: HelpRequest,
+    visit: Visit | None = None,
+    limit: int = 30,
+    exclude: list[int] | None = None,
 ) -> list[ranking.Candidate]:
     """Eligible helppers for a request's next open visit (or the given one), best first.
 
@@ -44,7 +48,9 @@ def candidates_for(
 
 
 def _already_asked(request: HelpRequest, visit: Visit | None) -> list[int]:
-    invited = Invitation.objects.filter(request=request, visit=visit).values_list("helpper", flat=True)
+    invited = Invitation.objects.filter(request=request, visit=visit).values_list(
+        "helpper", flat=True
+    )
     offered = request.offers.values_list("helpper", flat=True) if visit is None else []
     return list({*invited, *offered})
 
@@ -104,8 +110,13 @@ def _after_commit_notify(invitations: list[Invitation]) -> None:
 
 
 def invitation_answer(*, invitation: Invitation, helpper: User, interested: bool) -> Invitation:
-    """The invited helpper answers. For one visit, the first interested helpper takes it."""
+    """The invited helpper answers. For one visit, the first interested helpper takes it.
+
+    Rows are locked in one order everywhere (request, then visit, then invitation), so answers,
+    choices and hand-overs racing on the same request wait for each other instead of deadlocking.
+    """
     with transaction.atomic():
+        _lock(request_id=invitation.request_id, visit_id=invitation.visit_id)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.helpper_id != helpper.pk:
             raise PermissionDenied
@@ -123,7 +134,9 @@ def invitation_answer(*, invitation: Invitation, helpper: User, interested: bool
         if not interested:
             invitation.status = Invitation.Status.DECLINED
             invitation.save(update_fields=["status", "answered_at"])
-            transaction.on_commit(lambda: _refill_if_nobody(invitation.request_id, invitation.visit_id))
+            transaction.on_commit(
+                lambda: _refill_if_nobody(invitation.request_id, invitation.visit_id)
+            )
             return invitation
         if invitation.visit_id:
             _take_visit(invitation)
@@ -132,6 +145,12 @@ def invitation_answer(*, invitation: Invitation, helpper: User, interested: bool
         invitation.status = Invitation.Status.INTERESTED
         invitation.save(update_fields=["status", "answered_at"])
     return invitation
+
+
+def _lock(*, request_id: int, visit_id: int | None = None) -> None:
+    list(HelpRequest.objects.select_for_update().filter(pk=request_id).values_list("pk"))
+    if visit_id is not None:
+        list(Visit.objects.select_for_update().filter(pk=visit_id).values_list("pk"))
 
 
 def _offer_from(invitation: Invitation) -> None:
@@ -145,7 +164,9 @@ def _offer_from(invitation: Invitation) -> None:
 def _take_visit(invitation: Invitation) -> None:
     visit = Visit.objects.select_for_update().get(pk=invitation.visit_id)
     if visit.status != Visit.Status.OPEN:
-        raise ValidationError(_("Someone else has already taken this visit. Thank you all the same!"))
+        raise ValidationError(
+            _("Someone else has already taken this visit. Thank you all the same!")
+        )
     visit.helpper, visit.status = invitation.helpper, Visit.Status.PLANNED
     visit.save(update_fields=["helpper", "status"])
     Invitation.objects.filter(visit=visit, status=Invitation.Status.INVITED).exclude(
@@ -169,14 +190,21 @@ def _refill_if_nobody(request_id: int, visit_id: int | None) -> list[Invitation]
     """Invite the next candidates when nobody asked is still thinking or willing."""
     request = HelpRequest.objects.select_related("place", "helppie").get(pk=request_id)
     visit = Visit.objects.filter(pk=visit_id).first() if visit_id else None
-    if visit is not None and (visit.status != Visit.Status.OPEN or visit.starts_at <= timezone.now()):
+    if visit is not None and (
+        visit.status != Visit.Status.OPEN or visit.starts_at <= timezone.now()
+    ):
         return []
     if visit is None and request.status != HelpRequest.Status.OPEN:
         return []
     waiting = Invitation.objects.filter(
-        request=request, visit=visit, status=Invitation.Status.INVITED, expires_at__gt=timezone.now()
+        request=request,
+        visit=visit,
+        status=Invitation.Status.INVITED,
+        expires_at__gt=timezone.now(),
     )
-    if waiting.exists() or (visit is None and request.offers.filter(status=Offer.Status.PENDING).exists()):
+    if waiting.exists() or (
+        visit is None and request.offers.filter(status=Offer.Status.PENDING).exists()
+    ):
         return []
     return invitations_send(request=request, visit=visit)
 
@@ -208,7 +236,9 @@ def backup_set(*, request: HelpRequest, helpper: User, by: User) -> HelpRequest:
         raise PermissionDenied
     if request.recurrence != HelpRequest.Recurrence.WEEKLY:
         raise ValidationError(_("A backup helpper is for help that comes back every week."))
-    primary = request.visits.filter(status=Visit.Status.PLANNED).values_list("helpper", flat=True).first()
+    primary = (
+        request.visits.filter(status=Visit.Status.PLANNED).values_list("helpper", flat=True).first()
+    )
     if helpper.pk == primary:
         raise ValidationError(_("The backup must be someone other than the usual helpper."))
     if not hasattr(helpper, "helpper_profile") or not helpper.helpper_profile.is_available_for_work:
@@ -224,13 +254,16 @@ def visit_release(*, visit: Visit, by: User) -> list[Invitation]:
     Letting go less than MATCHING_LATE_CANCEL_HOURS before counts against reliability.
     """
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().select_related("request").get(pk=visit.pk)
+        _lock(request_id=visit.request_id, visit_id=visit.pk)
+        visit = Visit.objects.select_related("request").get(pk=visit.pk)
         if by.pk != visit.helpper_id and not by.is_staff:
             raise PermissionDenied
         if visit.status != Visit.Status.PLANNED or visit.starts_at <= timezone.now():
             raise ValidationError(_("Only a planned visit still to come can be handed over."))
         helpper = visit.helpper
-        late = visit.starts_at - timezone.now() < timedelta(hours=settings.MATCHING_LATE_CANCEL_HOURS)
+        late = visit.starts_at - timezone.now() < timedelta(
+            hours=settings.MATCHING_LATE_CANCEL_HOURS
+        )
         if late:
             Lapse.objects.create(helpper=helpper, visit=visit, kind=Lapse.Kind.CANCELLED)
         visit.helpper, visit.status = None, Visit.Status.OPEN

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace import selectors as marketplace_selectors
-from marketplace.models import HelpRequest
-from matching import reasons, services
-from matching.models import Invitation
+from marketplace.models import HelpRequest, User, Visit
+from matching import assignment, reasons, services
+from matching.models import Invitation, WeekPlan
 
 
 def _invitation_for(user, pk: int) -> Invitation:
@@ -51,14 +54,18 @@ def invitation_answer(request, pk: int):
     invitation = _invitation_for(request.user, pk)
     interested = request.POST.get("answer") == "yes"
     try:
-        services.invitation_answer(invitation=invitation, helpper=request.user, interested=interested)
+        services.invitation_answer(
+            invitation=invitation, helpper=request.user, interested=interested
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         if interested and invitation.visit_id:
             messages.success(request, _("Thank you! The visit is yours."))
         elif interested:
-            messages.success(request, _("Thank you! The person will choose soon; we will tell you."))
+            messages.success(
+                request, _("Thank you! The person will choose soon; we will tell you.")
+            )
         else:
             messages.success(request, _("Noted. Thank you for answering."))
     return redirect("invitations")
@@ -66,9 +73,7 @@ def invitation_answer(request, pk: int):
 
 @staff_member_required
 def request_matching(request, pk: int):
-    help_request = (
-        HelpRequest.objects.select_related("place", "helppie").filter(pk=pk).first()
-    )
+    help_request = HelpRequest.objects.select_related("place", "helppie").filter(pk=pk).first()
     if help_request is None:
         raise Http404
     if request.method == "POST":
@@ -76,12 +81,84 @@ def request_matching(request, pk: int):
         messages.success(request, _("%(n)d more helppers invited.") % {"n": len(sent)})
         return redirect("request_matching", pk=pk)
     candidates = services.candidates_for(request=help_request, limit=20)
-    rows = [
-        {"candidate": c, "why": reasons.sentence(c.reasons)} for c in candidates
-    ]
+    rows = [{"candidate": c, "why": reasons.sentence(c.reasons)} for c in candidates]
     sent = help_request.invitations.select_related("helpper", "visit").order_by("visit", "rank")
     return render(
         request,
         "matching/request_matching.html",
         {"help_request": help_request, "rows": rows, "invitations": sent},
     )
+
+
+@staff_member_required
+def week_planner(request):
+    """Staff preview the optimal plan for a week beside first-come-first-served, then apply it."""
+    default_week = (timezone.localdate() + timedelta(days=7)).strftime("%G-W%V")
+    week = request.POST.get("week") or request.GET.get("week") or default_week
+    try:
+        week_start = assignment.parse_week(week)
+    except ValueError:
+        messages.error(request, _("Give a week like %(example)s.") % {"example": default_week})
+        return redirect("week_planner")
+    if request.method == "POST" and request.POST.get("action") == "plan":
+        plan = assignment.plan_week(week_start=week_start)
+        WeekPlan.objects.create(
+            week_start=week_start,
+            created_by=request.user,
+            assignments={str(v): h for v, h in plan.assignments.items()},
+            stats=plan.stats,
+        )
+        return redirect(f"{reverse('week_planner')}?week={week}")
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        plan = get_object_or_404(WeekPlan, pk=request.POST.get("plan"), applied_at__isnull=True)
+        applied = assignment.plan_apply(
+            assignments={int(v): h for v, h in plan.assignments.items()}, by=request.user
+        )
+        plan.applied_at, plan.applied_count = timezone.now(), applied
+        plan.save(update_fields=["applied_at", "applied_count"])
+        messages.success(request, _("%(n)d visits assigned.") % {"n": applied})
+        return redirect(f"{reverse('week_planner')}?week={week}")
+    plan = WeekPlan.objects.filter(week_start=week_start).first()
+    rows = []
+    if plan:
+        visits = Visit.objects.filter(pk__in=[int(v) for v in plan.assignments]).select_related(
+            "request", "request__helppie"
+        )
+        helppers = User.objects.in_bulk(set(plan.assignments.values()))
+        rows = [
+            {"visit": visit, "helpper": helppers.get(plan.assignments[str(visit.pk)])}
+            for visit in visits[:300]
+        ]
+    return render(request, "matching/week_planner.html", {"week": week, "plan": plan, "rows": rows})
+
+
+@login_required
+@require_POST
+def visit_release(request, pk: int):
+    """The usual helpper cannot make one visit: hand it over to the backup, then others."""
+    visit = marketplace_selectors.visit_for(user=request.user, pk=pk)
+    try:
+        services.visit_release(visit=visit, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Thank you for telling us in time. We are asking someone else.")
+        )
+    return redirect("request_detail", pk=visit.request_id)
+
+
+@login_required
+@require_POST
+def backup_choose(request, pk: int):
+    help_request = marketplace_selectors.help_request_for(user=request.user, pk=pk)
+    helpper = get_object_or_404(User, pk=request.POST.get("helpper"))
+    try:
+        services.backup_set(request=help_request, helpper=helpper, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s is the backup for this help.") % {"name": helpper.short_name}
+        )
+    return redirect("request_detail", pk=pk)

@@ -21,24 +21,38 @@ def neighbours(claire):
     return [
         factories.helpper(postcode=postcode, by=claire, preferred_language=language)
         for postcode, language in [
-            ("1050", "fr"), ("1050", "nl"), ("1000", "fr"), ("1040", "fr"), ("1060", "fr"), ("1030", "fr")
+            ("1050", "fr"),
+            ("1050", "nl"),
+            ("1000", "fr"),
+            ("1040", "fr"),
+            ("1060", "fr"),
+            ("1030", "fr"),
         ]
     ]
 
 
 def post_request(browser, **changes):
     form = {
-        "category": "shopping", "description": "Des courses", "place": "",
-        "street": "Rue du Trône 12", "postcode": "1050", "recurrence": "once",
+        "category": "shopping",
+        "description": "Des courses",
+        "place": "",
+        "street": "Rue du Trône 12",
+        "postcode": "1050",
+        "recurrence": "once",
         "starts_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
-        "start_time": "10:00", "duration_minutes": "60", "hourly_allowance": "8", "languages": ["fr"],
+        "start_time": "10:00",
+        "duration_minutes": "60",
+        "hourly_allowance": "8",
+        "languages": ["fr"],
     }
     form.update(changes)
     browser.post(reverse("request_create"), form)
 
 
 @override_settings(MATCHING_INVITE_COUNT=3)
-def test_posting_a_request_invites_the_best_candidates_by_email(bob, neighbours, login, django_capture_on_commit_callbacks):
+def test_posting_a_request_invites_the_best_candidates_by_email(
+    bob, neighbours, login, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         post_request(login(bob))
     request = HelpRequest.objects.get(helppie=bob)
@@ -54,7 +68,9 @@ def test_posting_a_request_invites_the_best_candidates_by_email(bob, neighbours,
 
 
 @override_settings(MATCHING_INVITE_COUNT=2)
-def test_an_interested_helpper_becomes_an_offer_the_helppie_chooses(shopping, neighbours, django_capture_on_commit_callbacks):
+def test_an_interested_helpper_becomes_an_offer_the_helppie_chooses(
+    shopping, neighbours, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first, second = services.invitations_send(request=shopping)
     services.invitation_answer(invitation=first, helpper=first.helpper, interested=True)
@@ -69,11 +85,15 @@ def test_an_interested_helpper_becomes_an_offer_the_helppie_chooses(shopping, ne
 
 
 @override_settings(MATCHING_INVITE_COUNT=2)
-def test_when_everyone_declines_the_next_candidates_are_invited(shopping, neighbours, django_capture_on_commit_callbacks):
+def test_when_everyone_declines_the_next_candidates_are_invited(
+    shopping, neighbours, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first_round = services.invitations_send(request=shopping)
         for invitation in first_round:
-            services.invitation_answer(invitation=invitation, helpper=invitation.helpper, interested=False)
+            services.invitation_answer(
+                invitation=invitation, helpper=invitation.helpper, interested=False
+            )
 
     second_round = shopping.invitations.filter(status=Invitation.Status.INVITED)
     assert second_round.count() == 2
@@ -94,9 +114,13 @@ def test_unanswered_invitations_expire_and_the_next_are_asked(shopping, neighbou
 
 def test_an_expired_invitation_cannot_be_answered(shopping, neighbours):
     (invitation, *_) = services.invitations_send(request=shopping)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     with pytest.raises(ValidationError):
-        services.invitation_answer(invitation=invitation, helpper=invitation.helpper, interested=True)
+        services.invitation_answer(
+            invitation=invitation, helpper=invitation.helpper, interested=True
+        )
 
 
 def test_a_helpper_answers_from_the_invitations_page(shopping, neighbours, login):
@@ -112,19 +136,28 @@ def test_a_helpper_answers_from_the_invitations_page(shopping, neighbours, login
 
 def test_nobody_answers_someone_elses_invitation(shopping, neighbours, login, bob):
     (invitation, *_) = services.invitations_send(request=shopping)
-    assert login(bob).post(reverse("invitation_answer", args=[invitation.pk]), {"answer": "yes"}).status_code == 404
+    assert (
+        login(bob)
+        .post(reverse("invitation_answer", args=[invitation.pk]), {"answer": "yes"})
+        .status_code
+        == 404
+    )
 
 
 def weekly_series_with(primary, helppie):
     request = factories.help_request(helppie=helppie)
     HelpRequest.objects.filter(pk=request.pk).update(
-        recurrence="weekly", weekdays=[request.starts_on.weekday()], ends_on=request.starts_on + timedelta(weeks=3)
+        recurrence="weekly",
+        weekdays=[request.starts_on.weekday()],
+        ends_on=request.starts_on + timedelta(weeks=3),
     )
     request.refresh_from_db()
     first = request.visits.get()
     for week in (1, 2, 3):
         Visit.objects.create(
-            request=request, starts_at=first.starts_at + timedelta(weeks=week), ends_at=first.ends_at + timedelta(weeks=week)
+            request=request,
+            starts_at=first.starts_at + timedelta(weeks=week),
+            ends_at=first.ends_at + timedelta(weeks=week),
         )
     offer = Offer.objects.create(request=request, helpper=primary)
     services.offer_choose(offer=offer, by=helppie)

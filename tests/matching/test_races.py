@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
+from django.utils import translation
 
 from marketplace.models import HelpRequest, Offer, Visit
 from matching import services
@@ -23,12 +24,15 @@ def race(attempts: list[Callable[[], object]]) -> list[str]:
     outcomes: list[str] = []
 
     def run(attempt):
+        translation.activate("en")
         try:
             barrier.wait()
             attempt()
             outcomes.append("won")
         except ValidationError as error:
             outcomes.append(error.messages[0])
+        except Exception as error:  # a deadlock or anything else must fail the test, visibly
+            outcomes.append(f"crashed: {error!r}")
         finally:
             connection.close()
 
@@ -59,11 +63,16 @@ def test_exactly_one_of_twenty_simultaneous_choices_wins(round_):
     outcomes = race([lambda o=o: services.offer_choose(offer=o, by=jeanne) for o in offers])
 
     assert outcomes.count("won") == 1 and len(outcomes) == CONTENDERS
-    assert all(o == "won" or "already been chosen" in o for o in outcomes)
+    assert all(o == "won" or "already been chosen" in o for o in outcomes), set(outcomes)
     winner = Offer.objects.get(request=request, status=Offer.Status.ACCEPTED)
-    assert Offer.objects.filter(request=request, status=Offer.Status.DECLINED).count() == CONTENDERS - 1
+    assert (
+        Offer.objects.filter(request=request, status=Offer.Status.DECLINED).count()
+        == CONTENDERS - 1
+    )
     assert HelpRequest.objects.get(pk=request.pk).status == HelpRequest.Status.MATCHED
-    assert list(Visit.objects.filter(request=request).values_list("helpper", flat=True)) == [winner.helpper_id]
+    assert list(Visit.objects.filter(request=request).values_list("helpper", flat=True)) == [
+        winner.helpper_id
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -73,18 +82,25 @@ def test_exactly_one_of_twenty_helppers_takes_an_open_visit(round_):
     visit = request.visits.get()
     invitations = [
         Invitation.objects.create(
-            request=request, visit=visit, helpper=o.helpper, rank=n, score=0,
+            request=request,
+            visit=visit,
+            helpper=o.helpper,
+            rank=n,
+            score=0,
             expires_at=visit.starts_at,
         )
         for n, o in enumerate(offers)
     ]
 
     outcomes = race(
-        [lambda i=i: services.invitation_answer(invitation=i, helpper=i.helpper, interested=True) for i in invitations]
+        [
+            lambda i=i: services.invitation_answer(invitation=i, helpper=i.helpper, interested=True)
+            for i in invitations
+        ]
     )
 
-    assert outcomes.count("won") == 1
-    assert all(o == "won" or "already taken this visit" in o for o in outcomes)
+    assert outcomes.count("won") == 1 and len(outcomes) == CONTENDERS
+    assert all(o == "won" or "already taken this visit" in o for o in outcomes), set(outcomes)
     visit.refresh_from_db()
     assert visit.status == Visit.Status.PLANNED
     taker = Invitation.objects.get(visit=visit, status=Invitation.Status.INTERESTED).helpper_id

@@ -87,8 +87,10 @@ def done_visits(helppie, helpper, n, rating=None):
         request = factories.help_request(helppie=helppie, days_ahead=10 + day)
         visit = request.visits.get()
         Visit.objects.filter(pk=visit.pk).update(
-            helpper=helpper, status=Visit.Status.DONE,
-            starts_at=visit.starts_at - timedelta(days=40), ends_at=visit.ends_at - timedelta(days=40),
+            helpper=helpper,
+            status=Visit.Status.DONE,
+            starts_at=visit.starts_at - timedelta(days=40),
+            ends_at=visit.ends_at - timedelta(days=40),
         )
         HelpRequest.objects.filter(pk=request.pk).update(status=HelpRequest.Status.DONE)
         if rating:
@@ -146,8 +148,10 @@ def test_it_spreads_hours_to_the_less_busy(jeanne, claire, bob):
     visit = request.visits.get()
     other = factories.help_request(helppie=bob, place=factories.place_at(bob, "1000"))
     Visit.objects.filter(request=other).update(
-        helpper=busy, status=Visit.Status.PLANNED,
-        starts_at=visit.starts_at + timedelta(hours=3), ends_at=visit.starts_at + timedelta(hours=5),
+        helpper=busy,
+        status=Visit.Status.PLANNED,
+        starts_at=visit.starts_at + timedelta(hours=3),
+        ends_at=visit.starts_at + timedelta(hours=5),
     )
     assert ids(request) == [idle.pk, busy.pk]
 
