@@ -161,6 +161,11 @@ MATCHING_INVITE_COUNT = env_int("MATCHING_INVITE_COUNT", 5)
 MATCHING_INVITATION_HOURS = env_int("MATCHING_INVITATION_HOURS", 24)
 MATCHING_LATE_CANCEL_HOURS = env_int("MATCHING_LATE_CANCEL_HOURS", 48)
 
+# Referrals: where sentinel alerts go (with the person's consent and a coordinator's decision),
+# and how long closed cases are kept before `purge_referrals` deletes them.
+SENTINEL_ALERT_ADDRESS = env_str("SENTINEL_ALERT_ADDRESS", "alert@un-pass.be")
+REFERRALS_RETENTION_DAYS = env_int("REFERRALS_RETENTION_DAYS", 365)
+
 # Absolute links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -179,3 +184,19 @@ LOGGING = {
 }
 
 SITE_NAME = _("Neighbourhelp")
+
+# Payments (payments_stub): money in integer cents, rates in basis points (1070 = 10.70 %).
+# The helppie pays a platform fee per hour on top of the allowance; the helpper's allowance is
+# subject to withholding and to a yearly earnings cap (a warning at PAYMENTS_CAP_WARNING_BP of it,
+# no new accepted visits past it). Hours not answered are validated automatically at the end of
+# day PAYMENTS_VALIDATION_DAY of the next month, leaving at least PAYMENTS_VALIDATION_MIN_DAYS.
+# The provider is a fake that records every call in the database; PAYMENTS_FAKE_PROVIDER_FAILURE
+# ("fail" or "timeout") makes every call fail, for rehearsals.
+PAYMENTS_PLATFORM_FEE_CENTS = env_int("PAYMENTS_PLATFORM_FEE_CENTS", 200)
+PAYMENTS_WITHHOLDING_BP = env_int("PAYMENTS_WITHHOLDING_BP", 1070)
+PAYMENTS_ANNUAL_CAP_CENTS = env_int("PAYMENTS_ANNUAL_CAP_CENTS", 746_000)
+PAYMENTS_CAP_WARNING_BP = env_int("PAYMENTS_CAP_WARNING_BP", 8000)
+PAYMENTS_VALIDATION_DAY = env_int("PAYMENTS_VALIDATION_DAY", 7)
+PAYMENTS_VALIDATION_MIN_DAYS = env_int("PAYMENTS_VALIDATION_MIN_DAYS", 3)
+PAYMENTS_PROVIDER = env_str("PAYMENTS_PROVIDER", "payments_stub.provider.FakeProvider")
+PAYMENTS_FAKE_PROVIDER_FAILURE = env_str("PAYMENTS_FAKE_PROVIDER_FAILURE", "")

@@ -6,4 +6,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.urls")),
     path("", include("matching.urls")),
+    path("", include("referrals.urls")),
+    path("", include("payments_stub.urls")),
 ]

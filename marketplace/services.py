@@ -29,6 +29,7 @@ from marketplace.models import (
     User,
     Visit,
 )
+from payments_stub import services as payments
 
 LOCAL = ZoneInfo(settings.TIME_ZONE)
 
@@ -210,6 +211,7 @@ def offer_accept(*, offer: Offer, by: User) -> Offer:
             raise ValidationError(_("A helpper has already been chosen for this request."))
         if offer.status != Offer.Status.PENDING:
             raise ValidationError(_("This offer is no longer available."))
+        payments.ensure_below_cap(offer.helpper)
         now = timezone.now()
         offer.status, offer.decided_at, offer.decided_by = Offer.Status.ACCEPTED, now, by
         offer.save(update_fields=["status", "decided_at", "decided_by"])

@@ -20,6 +20,7 @@ from marketplace.choices import Language
 from marketplace.forms import HelpperProfileForm, HelpRequestForm, IntakeForm, OfferForm
 from marketplace.models import User
 from matching import services as matching_services
+from referrals import services as referral_services
 
 TEXT_SIZE_COOKIE = "text_size"
 
@@ -88,6 +89,14 @@ def request_create(request):
         except ValidationError as error:
             _show_errors(form, error)
         else:
+            referral_services.screen_for_person(
+                user=helppie,
+                text=help_request.description,
+                source="request",
+                source_ref=f"request:{help_request.pk}",
+                point=help_request.place.location,
+                refnis=help_request.place.refnis,
+            )
             matching_services.invitations_schedule(request=help_request)
             if not helppie.is_helppie:
                 User.objects.filter(pk=helppie.pk).update(is_helppie=True)
@@ -109,8 +118,23 @@ def request_detail(request, pk: int):
     is_owner = viewer.is_staff or help_request.helppie_id == viewer.pk
     my_offer = help_request.offers.filter(helpper=viewer).first()
     shared = selectors.shares_contact(request=help_request, user=viewer)
+    notice_key = f"request:{help_request.pk}"
     context = {
         "help_request": help_request,
+        # Only the writer sees what screening suggests; nothing is stored by showing it.
+        "notice": referral_services.screen_for_person(
+            user=viewer,
+            text=help_request.description,
+            source="request",
+            source_ref=notice_key,
+            point=help_request.place.location,
+            refnis=help_request.place.refnis,
+            record=False,
+        )
+        if help_request.helppie_id == viewer.pk
+        else None,
+        "notice_key": notice_key,
+        "dismissed": notice_key in request.session.get("dismissed_notices", []),
         "place": selectors.place_view(request=help_request, shared=shared, distance_m=distance_m),
         "shares_contact": shared,
         "helppie_name": help_request.helppie.full_name

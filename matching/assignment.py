@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from ortools.graph.python import min_cost_flow
@@ -272,8 +273,17 @@ def plan_apply(*, assignments: dict[int, int], by: User) -> int:
                 from matching.services import offer_choose
 
                 offer, _ = Offer.objects.get_or_create(request=request, helpper_id=helpper_id)
-                offer_choose(offer=offer, by=by)
+                try:
+                    offer_choose(offer=offer, by=by)
+                except ValidationError:  # past the earnings cap since the plan was made
+                    continue
             else:
+                from payments_stub.services import ensure_below_cap
+
+                try:
+                    ensure_below_cap(User.objects.get(pk=helpper_id))
+                except ValidationError:  # past the earnings cap since the plan was made
+                    continue
                 visit.helpper_id, visit.status = helpper_id, Visit.Status.PLANNED
                 visit.save(update_fields=["helpper", "status"])
             applied += 1

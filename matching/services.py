@@ -21,6 +21,7 @@ from marketplace import services as marketplace_services
 from marketplace.models import HelpRequest, Lapse, Offer, User, Visit
 from matching import ranking, search
 from matching.models import Invitation
+from payments_stub import services as payments
 
 
 def candidates_for(
@@ -167,6 +168,7 @@ def _take_visit(invitation: Invitation) -> None:
         raise ValidationError(
             _("Someone else has already taken this visit. Thank you all the same!")
         )
+    payments.ensure_below_cap(invitation.helpper, year=timezone.localtime(visit.starts_at).year)
     visit.helpper, visit.status = invitation.helpper, Visit.Status.PLANNED
     visit.save(update_fields=["helpper", "status"])
     Invitation.objects.filter(visit=visit, status=Invitation.Status.INVITED).exclude(

@@ -6,3 +6,6 @@ class PaymentsStubConfig(AppConfig):
 
     name = "payments_stub"
     verbose_name = "Payments"
+
+    def ready(self) -> None:
+        from payments_stub import checks  # noqa: F401  (registers the system checks)

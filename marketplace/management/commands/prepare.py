@@ -18,6 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_demo: bool, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_social_map", if_empty=True, verbosity=0)
+        call_command("schedule_daily_round", verbosity=0)
         if not no_demo and not User.objects.exists():
             self.stdout.write("Empty database: loading demo data...")
             call_command("seed_demo")

@@ -1,0 +1,229 @@
+"""Screening one text: match the rules, drop idioms and denials, combine, conclude.
+
+The order of reasoning, each step explainable from the rule files:
+
+1. Every language that may be in the text runs its phrase rules on normalised surface tokens.
+2. A signal overlapped by an idiom is dropped ("mort de rire", "this deadline is killing me").
+3. A deniable signal with a denial cue just before it in the same clause is dropped ("je ne
+   suis pas déprimé", "ik heb geen zelfmoordgedachten"). Non-deniable signals carry their
+   negation inside them and are never dropped this way ("je ne veux plus vivre").
+4. Needs and a tier come from the signals left; roles (self-employed, carer, a report about
+   someone else, a long duration) and the caller's context combine with them (`common.json`).
+5. Service kinds follow from the needs (`orientation.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from referrals.screening.language import languages_for
+from referrals.screening.orientation import orient
+from referrals.screening.patterns import Compiled
+from referrals.screening.result import NEEDS, TIER_RANK, TIERS, Evidence, Screening
+from referrals.screening.rules import Combo, Denial, LanguagePack, Rule, packs, policy
+from referrals.screening.text import BOUNDARY, Surface, surface, tokenize
+
+# Context keys that make a person count as self-employed: now, or on 14/03/2020 (the
+# sentinel programme's own eligibility: people who were self-employed when Covid began).
+SELF_EMPLOYED_KEYS = ("self_employed", "self_employed_on_2020_03_14")
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: Rule
+    first: int
+    last: int
+    start: int
+    end: int
+
+    def overlaps(self, other: Hit) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass
+class Findings:
+    signals: list[Hit] = field(default_factory=list)
+    roles: list[Hit] = field(default_factory=list)
+    denials: list[Evidence] = field(default_factory=list)
+
+
+def _span(surf: Surface, start: int, end: int) -> tuple[int, int] | None:
+    """The units a regex match covers, without the boundaries at its edges."""
+    first = bisect_right(surf.offsets, start) - 1
+    last = bisect_left(surf.offsets, end) - 1
+    while first <= last and surf.units[first] == BOUNDARY:
+        first += 1
+    while last >= first and surf.units[last] == BOUNDARY:
+        last -= 1
+    return (first, last) if first <= last else None
+
+
+def _clauses(surf: Surface) -> list[tuple[int, int]]:
+    """Character ranges of the clauses of `surf.string` (between boundary units)."""
+    edges = [surf.offsets[i] for i, unit in enumerate(surf.units) if unit == BOUNDARY]
+    return [(a + 2, b) for a, b in zip(edges, edges[1:], strict=False) if b > a + 2]
+
+
+def _matches(pattern: Compiled, surf: Surface) -> Iterator[tuple[int, int]]:
+    """Character spans where `pattern` matches: every match, or every clause for "&"."""
+    if pattern.regex is not None:
+        for match in pattern.regex.finditer(surf.string):
+            yield match.start(), match.end()
+        return
+    first, *others = pattern.parts
+    for start, end in _clauses(surf):
+        for lead in first.finditer(surf.string, start, end):
+            # The occurrence of each other item nearest the first keeps the evidence short.
+            near = [_nearest(part, surf.string, start, end, lead.start()) for part in others]
+            if all(near):
+                spans = [(lead.start(), lead.end()), *near]
+                yield min(a for a, _ in spans), max(b for _, b in spans)
+                break
+
+
+def _nearest(
+    part: re.Pattern[str], string: str, start: int, end: int, at: int
+) -> tuple[int, int] | None:
+    spans = [(m.start(), m.end()) for m in part.finditer(string, start, end)]
+    return min(spans, key=lambda span: abs(span[0] - at), default=None)
+
+
+def _hits(pack: LanguagePack, surf: Surface) -> list[Hit]:
+    hits = []
+    for position in pack.index.candidates(surf.units):
+        rule, pattern = pack.patterns[position]
+        for match_start, match_end in _matches(pattern, surf):
+            units = _span(surf, match_start, match_end)
+            if units:
+                start, end = surf.spans[units[0]][0], surf.spans[units[1]][1]
+                hits.append(Hit(rule, units[0], units[1], start, end))
+    return hits
+
+
+def _denial_cue(denial: Denial, surf: Surface, hit: Hit) -> int | None:
+    """The unit where a denial cue starts, if one stands before (or inside) the signal.
+
+    Only the same clause counts, and only `window` words back: a boundary or a breaker word
+    ("mais", "pourquoi", "because") stops the search.
+    """
+    low = hit.first
+    while low > 0 and hit.first - low < denial.window:
+        unit = surf.units[low - 1]
+        if unit == BOUNDARY or unit in denial.breakers:
+            break
+        low -= 1
+    base = surf.offsets[low]
+    cue = denial.cues.search(surf.string, base, surf.offsets[hit.last + 1])
+    if cue is None:
+        return None
+    return bisect_right(surf.offsets, cue.start()) - 1
+
+
+def _match_language(pack: LanguagePack, surf: Surface, text: str, found: Findings) -> None:
+    hits = _hits(pack, surf)
+    idioms = [h for h in hits if h.rule.kind == "idiom"]
+    for hit in hits:
+        if hit.rule.kind == "idiom" or any(hit.overlaps(idiom) for idiom in idioms):
+            continue
+        cue = _denial_cue(pack.denial, surf, hit) if hit.rule.deniable else None
+        if cue is None:
+            (found.roles if hit.rule.kind == "role" else found.signals).append(hit)
+        elif hit.rule.tier == "crisis":
+            # A denial of suicide is kept as evidence (worth a look), but is no flag.
+            start = min(surf.spans[cue][0], hit.start)
+            found.denials.append(Evidence(pack.denial.id, text[start : hit.end], start, hit.end))
+
+
+def _roles(found: Findings, context: dict[str, Any]) -> set[str]:
+    roles = {role for hit in (*found.roles, *found.signals) for role in hit.rule.roles}
+    if any(context.get(key) is True for key in SELF_EMPLOYED_KEYS):
+        roles.add("selfemployed")
+    return roles
+
+
+def _applies(combo: Combo, roles: set[str], need_rank: dict[str, int]) -> bool:
+    needs = set(need_rank)
+    return (
+        (not combo.roles_any or bool(combo.roles_any & roles))
+        and combo.roles_all <= roles
+        and (not combo.needs_any or bool(combo.needs_any & needs))
+        and combo.needs_all <= needs
+        and all(need_rank.get(n, -1) >= TIER_RANK[t] for n, t in combo.need_at_least.items())
+    )
+
+
+def _combine(roles: set[str], need_rank: dict[str, int], tier: int) -> tuple[int, set[str]]:
+    """Apply `common.json`'s combinations in order; return the tier and the roles used."""
+    used: set[str] = set()
+    for combo in policy().combos:
+        if not _applies(combo, roles, need_rank):
+            continue
+        floor = TIER_RANK[combo.min_tier]
+        for need in combo.add_needs:
+            need_rank[need] = max(need_rank.get(need, 0), floor)
+        tier = max(tier, floor)
+        used |= (combo.roles_any | combo.roles_all) & roles
+    return tier, used
+
+
+def _escalate(signals: list[Hit], tier: int) -> int:
+    """Several distinct serious signals together weigh more than the strongest alone."""
+    rules = policy()
+    serious = {
+        h.rule.id for h in signals if TIER_RANK[h.rule.tier] >= TIER_RANK[rules.escalate_from]
+    }
+    ceiling = TIER_RANK[rules.escalate_to]
+    if len(serious) >= rules.escalate_after and tier < ceiling:
+        return tier + 1
+    return tier
+
+
+def _evidence(
+    found: Findings, used_roles: set[str], text: str, flagged: bool
+) -> tuple[Evidence, ...]:
+    """The signals and the roles that counted, plus denials of suicide, in text order."""
+    hits = [*found.signals, *(h for h in found.roles if set(h.rule.roles) & used_roles)]
+    items = {Evidence(h.rule.id, text[h.start : h.end], h.start, h.end) for h in hits}
+    items = (items if flagged else set()) | set(found.denials)
+    return tuple(sorted(items, key=lambda e: (e.start, e.end, e.rule)))
+
+
+def _conclude(found: Findings, text: str, context: dict[str, Any]) -> Screening:
+    need_rank: dict[str, int] = {}
+    for hit in found.signals:
+        for need in hit.rule.needs:
+            need_rank[need] = max(need_rank.get(need, 0), TIER_RANK[hit.rule.tier])
+    tier = max(need_rank.values(), default=0)
+    roles = _roles(found, context)
+    tier, used_roles = _combine(roles, need_rank, tier)
+    tier = _escalate(found.signals, tier) if need_rank else 0
+    evidence = _evidence(found, used_roles, text, flagged=tier > 0)
+    needs = tuple(n for n in NEEDS if n in need_rank) if tier else ()
+    return Screening(
+        tier=TIERS[tier],
+        needs=needs,
+        orientation=orient(TIERS[tier], need_rank, found.signals, context),
+        evidence=evidence,
+        about_someone_else=tier > 0 and "other_person" in roles,
+    )
+
+
+def screen(text: str, lang: str | None = None, context: dict[str, Any] | None = None) -> Screening:
+    """Screen one text for signs of a deeper need (see `Screening` for what is guaranteed).
+
+    `lang` ("fr", "nl", "en") is a hint: its rules always run, plus those of any language the
+    text appears to be written in; None detects. `context` may say `self_employed` (bool),
+    `self_employed_on_2020_03_14` (bool) and `age` (int). Pure: no database, no network.
+    """
+    tokens = tokenize(text)
+    hint = lang.lower() if isinstance(lang, str) else None
+    found = Findings()
+    all_packs = packs()
+    for code in languages_for(tokens, hint):
+        pack = all_packs[code]
+        _match_language(pack, surface(tokens, pack.aliases, len(text)), text, found)
+    return _conclude(found, text, context or {})

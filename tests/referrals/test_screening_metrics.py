@@ -1,0 +1,96 @@
+"""The screening engine against SCREENING.md's targets, on every labelled set we have.
+
+- devset.jsonl: a copy of ../shared/referrals/devset.jsonl (the issue's 79 examples).
+- heldout.jsonl: 180 texts written and labelled before the engine existed.
+- probe*.jsonl: texts written and labelled blind after successive versions of the engine,
+  each run once before any rule was changed for it (see data/README.md for those scores).
+
+The throughput target is measured by bench/screening.py, not here: timing in a test is flaky.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from referrals.screening import screen
+from tests.referrals.metrics import TARGETS, score
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "referrals"
+SETS = ["devset", "heldout", "probe", "probe2", "probe3"]
+UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
+
+
+def load(path: Path) -> dict[str, dict]:
+    with path.open(encoding="utf-8") as lines:
+        return {row["id"]: row for row in map(json.loads, filter(str.strip, lines))}
+
+
+def predictions(gold: dict[str, dict]) -> dict[str, dict]:
+    return {
+        i: screen(g["text"], lang=g.get("lang"), context=g.get("context")).as_dict()
+        for i, g in gold.items()
+    }
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_it_meets_the_targets_on_each_labelled_set(name):
+    gold = load(DATA / f"{name}.jsonl")
+    metrics = score(gold, predictions(gold))
+    assert not metrics.failures(), f"{name}: " + "; ".join(metrics.failures())
+
+
+def test_the_heldout_set_is_big_and_balanced_enough_to_mean_something():
+    gold = load(DATA / "heldout.jsonl")
+    tiers = [g["tier"] for g in gold.values()]
+    assert len(gold) >= 150
+    assert 0.4 <= tiers.count("none") / len(tiers) <= 0.6
+    assert {g.get("lang") for g in gold.values()} >= {"fr", "nl", "en", None}
+    assert tiers.count("crisis") >= 15
+
+
+def test_the_copied_devset_is_the_shared_one():
+    shared = SHARED / "devset.jsonl"
+    if not shared.exists():
+        pytest.skip(f"{shared} is absent (repository cloned without ../shared)")
+    assert load(DATA / "devset.jsonl") == load(shared)
+
+
+def test_the_shared_scorer_agrees_on_the_shared_devset(tmp_path):
+    """The real score.py on the real command's output: the issue's own acceptance check."""
+    devset, scorer = SHARED / "devset.jsonl", SHARED / "score.py"
+    if not (devset.exists() and scorer.exists()):
+        pytest.skip(f"{SHARED} is absent (repository cloned without ../shared)")
+    env = {**os.environ, "DATABASE_URL": UNREACHABLE_DB}
+    out = tmp_path / "out.jsonl"
+    with out.open("w") as sink:
+        subprocess.run(
+            [sys.executable, "manage.py", "screen", "--jsonl", str(devset)],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            check=True,
+            timeout=120,
+        )
+    report = subprocess.run(
+        [sys.executable, str(scorer), str(devset), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    summary = dict(re.findall(r"(\w+)=([\d.]+)", report.splitlines()[-1]))
+    assert float(summary["crisis_recall"]) >= TARGETS["crisis_recall"]
+    assert float(summary["benign_false_flag"]) <= TARGETS["benign_false_flag"]
+    assert float(summary["primary"]) >= TARGETS["primary"]
+    assert float(summary["sentinel_recall"]) >= TARGETS["sentinel_recall"]
+    assert float(summary["needs_f1"]) >= TARGETS["needs_f1"]
+    assert summary["missing"] == "0"

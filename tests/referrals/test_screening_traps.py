@@ -1,0 +1,347 @@
+"""The known traps of SCREENING.md, one behaviour per test, and the guarantees of the API."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from referrals.screening import Screening, detect, screen
+from referrals.screening.patterns import compile_pattern
+from referrals.screening.rules import RULES_DIR, load_pack, load_policy
+from referrals.screening.text import surface, tokenize
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+RANK = {t: n for n, t in enumerate(["none", "low", "moderate", "high", "crisis"])}
+
+
+def tier_of(text: str, lang: str | None = None, **context) -> str:
+    return screen(text, lang=lang, context=context).tier
+
+
+# --- death words in idioms
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je suis mort de rire en lisant votre annonce.", "fr"),
+        ("Cette chaleur me tue, qui peut arroser mes plantes ?", "fr"),
+        ("Ce déménagement va me tuer, j'ai besoin de bras samedi.", "fr"),
+        ("Ik ben dood op na het werk, kan iemand de hond uitlaten?", "nl"),
+        ("Ik ga dood van de warmte, wie brengt een ventilator?", "nl"),
+        ("My phone died, can someone help me set up a new one?", "en"),
+        ("This deadline is killing me, could someone walk my dog?", "en"),
+        ("I'm dying to get my garden in shape before summer.", "en"),
+    ],
+)
+def test_a_death_idiom_is_not_risk(text, lang):
+    assert tier_of(text, lang) == "none"
+
+
+def test_an_idiom_only_cancels_the_words_it_covers():
+    result = screen("Je suis mort de rire, mais parfois j'ai envie de mourir.", "fr")
+    assert result.tier == "crisis"
+
+
+# --- what sentiment scores get wrong
+
+
+def test_not_wanting_to_be_a_burden_any_more_is_a_crisis():
+    result = screen("Je ne veux plus être un fardeau pour mes enfants.", "fr")
+    assert result.tier == "crisis"
+    assert result.orientation[0] == "crisis_line"
+
+
+def test_ik_zie_het_niet_meer_zitten_is_far_from_neutral():
+    assert RANK[tier_of("Ik zie het niet meer zitten.", "nl")] >= RANK["high"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je ne veux plus vivre.", "fr"),
+        ("Je n'ai plus envie de vivre.", "fr"),
+        ("Ik wil niet meer leven.", "nl"),
+        ("Ik wil er niet meer zijn.", "nl"),
+        ("I don't want to live anymore.", "en"),
+        ("I don't see the point in going on anymore.", "en"),
+    ],
+)
+def test_ne_plus_niet_meer_and_not_anymore_carry_the_risk(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+# --- denials
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je ne pense pas au suicide, j'ai besoin d'aide pour le jardin.", "fr"),
+        ("Je ne suis pas du tout déprimé, juste débordé.", "fr"),
+        ("Ik heb geen zelfmoordgedachten, maak je geen zorgen.", "nl"),
+        ("Ik ben helemaal niet eenzaam hoor.", "nl"),
+        ("I'm not depressed or anything, I need a hand with boxes.", "en"),
+        ("I have no thoughts of harming myself, just mow my lawn please.", "en"),
+    ],
+)
+def test_a_genuine_denial_cancels_the_signal(text, lang):
+    assert tier_of(text, lang) == "none"
+
+
+def test_a_denial_of_suicide_is_kept_as_evidence_without_a_flag():
+    result = screen("Ik heb geen zelfmoordgedachten, ik zoek iemand voor de tuin.", "nl")
+    assert (result.tier, result.needs, result.orientation) == ("none", (), ())
+    assert [e.rule for e in result.evidence] == ["nl.denial.1"]
+    assert result.evidence[0].text == "geen zelfmoordgedachten"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je ne sais pas pourquoi j'ai envie de mourir.", "fr"),
+        ("Je n'ai pas d'amis, j'ai envie de mourir.", "fr"),
+        ("I'm not sure why, but I want to die.", "en"),
+        ("I can't stop thinking about killing myself.", "en"),
+    ],
+)
+def test_a_negation_elsewhere_in_the_sentence_is_no_denial(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+# --- reports about someone else
+
+
+def test_a_third_person_report_is_a_crisis_for_the_writer_to_act_on():
+    result = screen("My neighbour keeps saying she wants to die, what should I do?", "en")
+    assert result.tier == "crisis"
+    assert result.orientation[0] == "crisis_line"
+    assert result.about_someone_else
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Mon voisin m'a dit qu'il voulait en finir.", "fr"),
+        ("Mijn buurvrouw zegt steeds dat ze er een einde aan wil maken.", "nl"),
+        ("He told me he's going to end his life.", "en"),
+    ],
+)
+def test_third_person_reports_are_crises_in_every_language(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+# --- surface tokens: spelling, accents, apostrophes, casing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "JE VEUX MOURIR",
+        "je veux plus me reveiller le matin",
+        "Je n’en peux plus, je veux en finir",
+        "i dont want to live anymore",
+        "k wil nie meer leven",
+        "I Don't Want To Be Here Anymore",
+    ],
+)
+def test_typos_missing_accents_curly_apostrophes_and_casing_do_not_hide_a_crisis(text):
+    assert tier_of(text) == "crisis"
+
+
+def test_normalising_keeps_meer_and_dont_as_written():
+    units = surface(tokenize("Ik wil niet meer. I don't!"), {}, 25).units
+    assert units == ["#", "ik", "wil", "niet", "meer", "#", "i", "don", "t", "#"]
+
+
+# --- self-employed people and the sentinel programme
+
+
+def test_a_self_employed_person_in_distress_is_oriented_to_the_sentinel_programme_first():
+    result = screen("Je n'en peux plus, je ne dors plus.", "fr", {"self_employed": True})
+    assert "selfemployed_distress" in result.needs
+    assert result.orientation[0] == "sentinel_programme"
+
+
+def test_someone_self_employed_on_14_march_2020_counts_too():
+    result = screen(
+        "Ik kan niet meer, alles wordt me te veel.", "nl", {"self_employed_on_2020_03_14": True}
+    )
+    assert result.orientation[0] == "sentinel_programme"
+
+
+def test_a_business_going_under_is_recognised_without_context():
+    result = screen("Mijn eenmanszaak gaat failliet en ik slaap al weken niet meer.", "nl")
+    assert result.orientation[0] == "sentinel_programme"
+    assert result.tier == "high"
+
+
+def test_a_self_employed_person_doing_fine_is_not_flagged():
+    text = "Je suis indépendant, les affaires vont bien, il faut juste sortir mon chien."
+    assert tier_of(text, "fr", self_employed=True) == "none"
+
+
+def test_a_crisis_goes_to_the_crisis_line_before_the_sentinel_programme():
+    result = screen("Avec la faillite de ma boutique, j'ai envie de mourir.", "fr")
+    assert result.orientation[:2] == ("crisis_line", "sentinel_programme")
+
+
+# --- the other needs lead to their services
+
+
+@pytest.mark.parametrize(
+    "text, lang, first",
+    [
+        ("Mon fils prend ma carte bancaire et il crie quand je refuse.", "fr", "abuse_helpline"),
+        ("Ik zorg dag en nacht voor mijn moeder en ik kan echt niet meer.", "nl", "carer_support"),
+        ("I can't afford food until the end of the month.", "en", "cpas"),
+        ("Je suis tombée deux fois ce mois-ci dans la salle de bain.", "fr", "personal_alarm"),
+        ("I have chest pains since this morning.", "en", "gp"),
+        (
+            "Mijn benen zijn zwak, ik kan niet meer alleen douchen.",
+            "nl",
+            "mutuality_social_service",
+        ),
+        ("Depuis le décès de mon mari je ne vois plus personne.", "fr", "befriending"),
+        ("I've been feeling really down for months.", "en", "psychologist"),
+    ],
+)
+def test_each_need_leads_to_its_service_kind(text, lang, first):
+    assert screen(text, lang).orientation[0] == first
+
+
+# --- guarantees of the result
+
+
+def test_nothing_found_means_no_needs_and_no_orientation():
+    result = screen("Pourriez-vous m'aider à tondre la pelouse ?", "fr")
+    assert result == Screening(tier="none")
+
+
+def test_as_dict_has_exactly_the_contract_shape():
+    shape = screen("I feel so lonely since my wife passed away.", "en").as_dict()
+    assert list(shape) == ["tier", "needs", "orientation", "evidence"]
+    assert all(list(e) == ["rule", "text", "start", "end"] for e in shape["evidence"])
+    assert json.loads(json.dumps(shape)) == shape
+
+
+def test_a_screening_cannot_be_changed():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        screen("x").tier = "crisis"  # type: ignore[misc]
+
+
+def _all_texts() -> list[str]:
+    return [
+        json.loads(line)["text"]
+        for path in sorted(DATA.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_evidence_offsets_point_at_the_original_text():
+    texts = [
+        *_all_texts(),
+        "« Je n’en peux plus… » — JE VEUX MOURIR",
+        "Œuvre: k wil nie meer leven",
+    ]
+    checked = 0
+    for text in texts:
+        for evidence in screen(text).evidence:
+            assert text[evidence.start : evidence.end] == evidence.text, (text, evidence)
+            checked += 1
+    assert checked > 500
+
+
+# --- language
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je cherche quelqu'un pour faire mes courses le jeudi.", "fr"),
+        ("Ik zoek iemand om mijn boodschappen te doen.", "nl"),
+        ("Looking for someone to help me with groceries.", "en"),
+        ("12 34 56", None),
+    ],
+)
+def test_the_language_is_detected_from_function_words(text, lang):
+    assert detect(text) == lang
+
+
+def test_a_wrong_language_hint_does_not_hide_a_crisis():
+    assert tier_of("Je veux mourir, je n'en peux plus.", "en") == "crisis"
+
+
+def test_a_text_mixing_languages_runs_both_languages_rules():
+    assert tier_of("Sorry mijn Nederlands is niet goed, I want to die, help", "nl") == "crisis"
+
+
+# --- the engine is pure Python and its rules are data
+
+
+def test_importing_the_engine_needs_neither_django_settings_nor_django():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    code = (
+        "import sys; from referrals.screening import screen; "
+        "assert screen('I want to die').tier == 'crisis'; "
+        "assert 'django' not in sys.modules, 'django was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=60)
+
+
+def test_every_rule_has_an_id_of_its_language_and_says_why():
+    for lang in ("fr", "nl", "en"):
+        data = json.loads((RULES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+        for rule in data["rules"]:
+            assert rule["id"].startswith(f"{lang}.") and rule.get("why"), rule["id"]
+
+
+def test_a_broken_rule_file_fails_loudly_naming_the_rule(tmp_path):
+    data = json.loads((RULES_DIR / "en.json").read_text(encoding="utf-8"))
+    data["rules"][0]["needs"] = ["sadness"]
+    broken = tmp_path / "en.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"en\.suicide\.1: unknown need 'sadness'"):
+        load_pack("en", broken)
+
+
+def test_a_pattern_with_stray_punctuation_is_refused():
+    with pytest.raises(ValueError, match="punctuation is not syntax"):
+        compile_pattern("je? veux")
+
+
+def test_the_policy_maps_every_need_to_service_kinds():
+    policy = load_policy()
+    assert policy.crisis_first == "crisis_line"
+    assert all(policy.kinds[need] for need in policy.kinds)
+
+
+@pytest.mark.parametrize(
+    "pattern, text, matches",
+    [
+        ("en peux ~1 plus", "je n'en peux vraiment plus", True),
+        ("en peux ~1 plus", "je n'en peux, hélas, plus", False),  # gaps never cross a clause
+        ("suicid*", "suicidaire", True),
+        ("*operatie", "knieoperatie", True),
+        ("en finir !avec", "en finir avec ce canapé", False),
+        ("tout_le_temps|sans_arret pleure", "sans arrêt pleure", True),
+        ("& hoeft niet meer", "het hoeft voor hem niet meer", True),
+        ("& hoeft niet meer", "het hoeft. Niet meer", False),  # one clause only
+        ("ben op #", "ik ben op", True),
+        ("ben op #", "ik ben op de markt", False),
+    ],
+)
+def test_the_pattern_language(pattern, text, matches):
+    from referrals.screening.engine import _matches
+
+    compiled = compile_pattern(pattern)
+    found = list(_matches(compiled, surface(tokenize(text), {}, len(text))))
+    assert bool(found) is matches
