@@ -33,7 +33,7 @@ format: setup
 
 # Refresh the translation catalogues from the code and templates (then translate the new strings).
 messages: setup
-	@for lang in fr nl en; do $(PY) manage.py makemessages -l $$lang --no-obsolete -i '.venv/*' -i 'tools/*' >/dev/null; done
+	@for lang in fr nl en; do $(PY) manage.py makemessages -l $$lang --no-obsolete -i '.venv/*' -i 'tools/*' -i 'tests/*' -i 'bench/*' >/dev/null; done
 
 # The matching benchmark on a synthetic Belgium, in its own database (bench/README.md).
 .PHONY: bench-matching

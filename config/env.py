@@ -68,6 +68,9 @@ def database_from_url(url: str) -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, not {url!r}.")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or (parts.hostname or "")
+    # Our queries are short, index-driven lookups: JIT compilation and parallel workers cost
+    # more than they save (JIT took 738 of 1,339 ms on a candidate search in bench/matching.py).
+    query.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
     return {
         "ENGINE": "django.contrib.gis.db.backends.postgis",
         "NAME": unquote(parts.path.lstrip("/")) or "neighbourhelp",
