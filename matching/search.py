@@ -18,9 +18,9 @@ internally (`&& _ST_Expand`) plus one `<->` comparison, because PostGIS 3.3 esti
 `ST_DWithin` at 1 row in 10,000 whatever the distance: with it the planner read every helpper in
 the box and sorted them (p95 1.7 s at 1M in bench/matching.py) instead of walking the index
 nearest-first (p95 18 ms). `<->` on geography is the sphere distance, 0.15 % shorter than the
-spheroid's: a helpper right at the edge of their radius may be kept, never one well beyond. Helppers who already helped this person are added
-by id (continuity), checked against the same constraints, so a familiar face further away is not
-lost behind the nearest strangers.
+spheroid's: a helpper right at the edge of their radius may be kept, never one well beyond.
+Helppers who already helped this person are added by id (continuity), checked against the same
+constraints, so a familiar face further away is not lost behind the nearest strangers.
 """
 
 from __future__ import annotations
