@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from marketplace import selectors as marketplace_selectors
@@ -78,7 +79,8 @@ def request_matching(request, pk: int):
         raise Http404
     if request.method == "POST":
         sent = services.invitations_send(request=help_request)
-        messages.success(request, _("%(n)d more helppers invited.") % {"n": len(sent)})
+        invited = ngettext("%(n)d more helpper invited.", "%(n)d more helppers invited.", len(sent))
+        messages.success(request, invited % {"n": len(sent)})
         return redirect("request_matching", pk=pk)
     candidates = services.candidates_for(request=help_request, limit=20)
     rows = [{"candidate": c, "why": reasons.sentence(c.reasons)} for c in candidates]
@@ -116,7 +118,8 @@ def week_planner(request):
         )
         plan.applied_at, plan.applied_count = timezone.now(), applied
         plan.save(update_fields=["applied_at", "applied_count"])
-        messages.success(request, _("%(n)d visits assigned.") % {"n": applied})
+        assigned = ngettext("%(n)d visit assigned.", "%(n)d visits assigned.", applied)
+        messages.success(request, assigned % {"n": applied})
         return redirect(f"{reverse('week_planner')}?week={week}")
     plan = WeekPlan.objects.filter(week_start=week_start).first()
     rows = []
