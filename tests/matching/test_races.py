@@ -1,48 +1,16 @@
 """Many clicks at the same instant, on real separate connections: exactly one wins, the others
 get a clear message, and nothing is half-written."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
-from django.utils import translation
 
 from marketplace.models import HelpRequest, Offer, Visit
 from matching import services
 from matching.models import Invitation
 from tests import factories
+from tests.concurrency import race
 
 CONTENDERS = 20
 ROUNDS = 5
-
-
-def race(attempts: list[Callable[[], object]]) -> list[str]:
-    """Run every attempt at the same instant, each on its own database connection."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[str] = []
-
-    def run(attempt):
-        translation.activate("en")
-        try:
-            barrier.wait()
-            attempt()
-            outcomes.append("won")
-        except ValidationError as error:
-            outcomes.append(error.messages[0])
-        except Exception as error:  # a deadlock or anything else must fail the test, visibly
-            outcomes.append(f"crashed: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    close_old_connections()
-    return outcomes
 
 
 def a_request_with_offers(n: int):

@@ -1,46 +1,21 @@
 """At the same instant, on separate database connections (as separate workers would be): billing
 runs, confirmations and the automatic validation never charge, pay or post anything twice."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
-from django.utils import translation
 
 from payments_stub import billing, integrity, services
 from payments_stub.models import HoursLog, LedgerTransaction, ProviderOperation, Statement
 from tests import factories
+from tests.concurrency import race as shared_race
 from tests.payments.conftest import a_day_last_month, last_month, log, visit_done
 
 CONTENDERS = 8
 
 
 def race(attempts: list[Callable[[], object]]) -> list[str]:
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[str] = []
-
-    def run(attempt):
-        translation.activate("en")
-        try:
-            barrier.wait()
-            attempt()
-            outcomes.append("done")
-        except ValidationError as error:
-            outcomes.append(error.messages[0])
-        except Exception as error:  # a deadlock or anything else must fail the test, visibly
-            outcomes.append(f"crashed: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    close_old_connections()
-    return outcomes
+    return shared_race(attempts, success="done")
 
 
 def some_confirmed_hours() -> list[HoursLog]:
