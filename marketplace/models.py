@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.gis.db import models as gis
@@ -296,10 +294,6 @@ class HelpRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({self.place.municipality})"
-
-    @property
-    def duration(self) -> timedelta:
-        return timedelta(minutes=self.duration_minutes)
 
 
 class Visit(models.Model):

@@ -62,10 +62,6 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.helpper} ← {self.request}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.INVITED and self.expires_at > timezone.now()
-
 
 class WeekPlan(models.Model):
     """A computed assignment of a week's open visits, previewed by staff before it is applied."""

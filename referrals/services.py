@@ -7,6 +7,7 @@ view and change of a case is written to the access log.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -56,17 +57,16 @@ def _at_least(tier: str, floor: str) -> bool:
     return TIERS.index(tier) >= TIERS.index(floor)
 
 
-def notice_for(*, text: str, person: selectors.Person, context: dict | None = None) -> Notice:
-    """Screen a text and say what to show its writer. Stores nothing."""
-    result = screen(text, None, {"self_employed": person.self_employed, **(context or {})})
-    if result.tier == "crisis":
+def notice_for(*, screening, person: selectors.Person) -> Notice:
+    """What to show the writer of a screened text. Stores nothing."""
+    if screening.tier == "crisis":
         return Notice(tier="crisis", crisis=True, services=selectors.crisis_lines(person))
-    if not _at_least(result.tier, "low"):
-        return Notice(tier=result.tier, crisis=False)
+    if not _at_least(screening.tier, "low"):
+        return Notice(tier=screening.tier, crisis=False)
     return Notice(
-        tier=result.tier,
+        tier=screening.tier,
         crisis=False,
-        services=selectors.services_for(kinds=list(result.orientation), person=person, limit=3),
+        services=selectors.services_for(kinds=list(screening.orientation), person=person, limit=3),
     )
 
 
@@ -86,11 +86,11 @@ def screen_for_person(
     text of tier moderate or above opens (or updates) a case for staff; a crisis an urgent one.
     """
     person = selectors.Person(point=point, language=user.preferred_language, refnis=refnis)
-    notice = notice_for(text=text, person=person)
-    if record and _at_least(notice.tier, CASE_FROM_TIER):
-        result = screen(text, None, {})
-        case = case_open(person=user, screening=result, source=source, source_ref=source_ref)
-        return Notice(tier=notice.tier, crisis=notice.crisis, services=notice.services, case=case)
+    screening = screen(text, None, {})
+    notice = notice_for(screening=screening, person=person)
+    if record and _at_least(screening.tier, CASE_FROM_TIER):
+        case = case_open(person=user, screening=screening, source=source, source_ref=source_ref)
+        return dataclasses.replace(notice, case=case)
     return notice
 
 
@@ -329,15 +329,7 @@ CONCERNS = {
 }
 
 
-@dataclass(frozen=True)
-class _Screened:
-    tier: str
-    needs: tuple
-    orientation: tuple
-    evidence: tuple
-
-
-def _merge(result, concerns: list[str]) -> _Screened:
+def _merge(result, concerns: list[str]):
     """The free text's screening, raised by what was ticked."""
     tier, needs, orientation = result.tier, list(result.needs), list(result.orientation)
     for concern in concerns:
@@ -349,8 +341,9 @@ def _merge(result, concerns: list[str]) -> _Screened:
     if tier == "crisis" and "crisis_line" in orientation:
         orientation.remove("crisis_line")
         orientation.insert(0, "crisis_line")
-    evidence = tuple(result.evidence)
-    return _Screened(tier, tuple(needs), tuple(orientation), evidence)
+    return dataclasses.replace(
+        result, tier=tier, needs=tuple(needs), orientation=tuple(orientation)
+    )
 
 
 def visit_report_submit(*, visit, helpper, concerns: list[str], text: str = "") -> VisitReport:
