@@ -1,5 +1,6 @@
 """Test settings: the real database (PostGIS), fast hashing, tasks run at once, mail kept."""
 
+from config.env import env_str
 from config.settings import *  # noqa: F403
 
 DEBUG = False
@@ -13,3 +14,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 ACCOUNT_RATE_LIMITS = False
 GEOCODER = "offline"
+
+# Several suites may run side by side on one server (one per working copy): each can name its
+# own test database. The default is Django's ("test_" + the database's name).
+if env_str("TEST_DATABASE_NAME", ""):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}  # noqa: F405

@@ -448,3 +448,30 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker} ✕ {self.blocked}"
+
+
+class Message(models.Model):
+    """A few words between a helppie and one helpper about one request.
+
+    A conversation is (request, helpper): the helppie on one side, a helpper who offered, was
+    invited or was given a visit on the other. Staff on the person's behalf write as staff.
+    """
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="messages")
+    helpper = models.ForeignKey(User, on_delete=models.CASCADE, related_name="conversations")
+    sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages_sent")
+    body = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["request", "helpper", "created_at"], name="message_thread"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="message_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} on {self.request_id}: {self.body[:40]}"
