@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.measure import D
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import get_language
 
 from marketplace import geo
 from marketplace.geocoding import gazetteer
-from marketplace.models import HelpperProfile, HelpRequest, Offer, User, Visit
+from marketplace.models import HelpperProfile, HelpRequest, Message, Offer, User, Visit
 
 
 def helpper_profile_of(user: User) -> HelpperProfile | None:
@@ -137,3 +137,75 @@ def helpper_visits(*, helpper: User) -> QuerySet[Visit]:
 
 def people_registered_by_phone() -> QuerySet[User]:
     return User.objects.filter(channel=User.Channel.PHONE).order_by("-date_joined")
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One thread between a request's helppie and one helpper, as a participant sees it."""
+
+    request: HelpRequest
+    helpper: User
+    other_name: str
+    last_at: object
+    unread: int
+
+
+def is_conversation_open(*, request: HelpRequest, helpper: User) -> bool:
+    """A helpper may talk about a request they offered on, were invited to, or have a visit of."""
+    return (
+        request.offers.filter(helpper=helpper).exists()
+        or request.invitations.filter(helpper=helpper).exists()
+        or request.visits.filter(helpper=helpper).exists()
+    )
+
+
+def conversations_for(user: User) -> list[Conversation]:
+    """The threads this person takes part in, most recent first, with what is still unread."""
+    if not user.is_authenticated:
+        return []
+    threads = (
+        Message.objects.filter(Q(request__helppie=user) | Q(helpper=user))
+        .values("request_id", "helpper_id")
+        .annotate(
+            last_at=Max("created_at"),
+            unread=Count("pk", filter=Q(read_at__isnull=True) & ~Q(sender=user)),
+        )
+        .order_by("-last_at")
+    )
+    threads = list(threads[:100])
+    requests = HelpRequest.objects.select_related("helppie", "place").in_bulk(
+        {t["request_id"] for t in threads}
+    )
+    helppers = User.objects.in_bulk({t["helpper_id"] for t in threads})
+    conversations = []
+    for thread in threads:
+        request, helpper = requests[thread["request_id"]], helppers[thread["helpper_id"]]
+        other = helpper if request.helppie_id == user.pk else request.helppie
+        shared = shares_contact(request=request, user=helpper)
+        conversations.append(
+            Conversation(
+                request=request,
+                helpper=helpper,
+                other_name=other.full_name if shared else other.short_name,
+                last_at=thread["last_at"],
+                unread=thread["unread"],
+            )
+        )
+    return conversations
+
+
+def thread_for(*, user: User, request_pk: int, helpper_pk: int) -> tuple[HelpRequest, User]:
+    """The request and helpper of a conversation this person may read; 404 for anyone else."""
+    request = HelpRequest.objects.select_related("helppie", "place").filter(pk=request_pk).first()
+    helpper = User.objects.filter(pk=helpper_pk, is_helpper=True).first()
+    if request is None or helpper is None or not user.is_authenticated:
+        raise Http404
+    if not (user.is_staff or user.pk in (request.helppie_id, helpper.pk)):
+        raise Http404
+    if not is_conversation_open(request=request, helpper=helpper):
+        raise Http404
+    return request, helpper
+
+
+def thread_messages(*, request: HelpRequest, helpper: User) -> QuerySet[Message]:
+    return Message.objects.filter(request=request, helpper=helpper).select_related("sender")

@@ -22,8 +22,10 @@ from marketplace.geocoding import gazetteer, get_geocoder
 from marketplace.models import (
     MAX_ALLOWANCE_CENTS,
     AvailabilitySlot,
+    Block,
     HelpperProfile,
     HelpRequest,
+    Message,
     Offer,
     Place,
     User,
@@ -350,3 +352,64 @@ def helpper_profile_save(
             user.phone = phone
         user.save(update_fields=["is_helpper", "phone"])
     return profile
+
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+def message_send(*, request: HelpRequest, helpper: User, sender: User, body: str) -> Message:
+    """Write in the conversation between a request's helppie and one helpper.
+
+    The sender is the helppie, that helpper, or a coordinator on the helppie's behalf; the helpper
+    must have offered, been invited or been given a visit. Nobody can write across a block.
+    The recipient is told by email (a background task), in their own language. The text is
+    screened for the writer; `message.notice` carries what to show them (crisis numbers, a
+    suggestion), or None.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message first.")})
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("A message is at most %(n)d characters.") % {"n": MESSAGE_MAX_LENGTH}}
+        )
+    if not (sender.is_staff or sender.pk in (request.helppie_id, helpper.pk)):
+        raise PermissionDenied
+    if not selectors.is_conversation_open(request=request, helpper=helpper):
+        raise ValidationError(_("You cannot write about this request any more."))
+    if Block.objects.filter(
+        blocker_id__in=(request.helppie_id, helpper.pk),
+        blocked_id__in=(request.helppie_id, helpper.pk),
+    ).exists():
+        raise ValidationError(_("You cannot write to this person."))
+    from marketplace.tasks import send_message_email
+    from referrals import services as referrals
+
+    message = Message.objects.create(request=request, helpper=helpper, sender=sender, body=body)
+    transaction.on_commit(lambda: send_message_email.enqueue(message.pk))
+    # What people write is screened where they write it; a coordinator's words are not theirs.
+    message.notice = None
+    if not sender.is_staff:
+        where = (
+            request.place
+            if sender.pk == request.helppie_id
+            else selectors.helpper_profile_of(sender)
+        )
+        message.notice = referrals.screen_for_person(
+            user=sender,
+            text=body,
+            source="message",
+            source_ref=f"message:{message.pk}",
+            point=where.location if where else None,
+            refnis=where.refnis if where else None,
+        )
+    return message
+
+
+def messages_mark_read(*, request: HelpRequest, helpper: User, reader: User) -> int:
+    """The reader has seen the conversation: what the other side wrote is read now."""
+    return (
+        Message.objects.filter(request=request, helpper=helpper, read_at__isnull=True)
+        .exclude(sender=reader)
+        .update(read_at=timezone.now())
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketplace import views
+from marketplace import views, views_messages
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,12 @@ urlpatterns = [
     path("visits/<int:pk>/done/", views.visit_done, name="visit_done"),
     path("helpper/profile/", views.helpper_profile, name="helpper_profile"),
     path("staff/intake/", views.intake, name="intake"),
+    path("messages/", views_messages.inbox, name="messages"),
+    path(
+        "messages/<int:request_pk>/<int:helpper_pk>/",
+        views_messages.conversation,
+        name="conversation",
+    ),
     path("settings/language/", views.language_set, name="language_set"),
     path("settings/text-size/", views.text_size_set, name="text_size_set"),
 ]

@@ -145,6 +145,9 @@ def request_detail(request, pk: int):
         "accepted_helpper": selectors.accepted_helpper(help_request),
         "visits": help_request.visits.select_related("helpper"),
         "my_offer": my_offer,
+        "can_write": viewer.is_helpper
+        and viewer.pk != help_request.helppie_id
+        and selectors.is_conversation_open(request=help_request, helpper=viewer),
         # In a weekly series, the neighbours who also offered can be the backup.
         "backup_choices": help_request.offers.filter(status="declined").select_related("helpper")
         if is_owner and help_request.recurrence == "weekly" and help_request.status == "matched"
