@@ -175,7 +175,35 @@ def case_move(*, case: Case, to: str, by, outcome: str = "", note: str = "") -> 
             case.note = f"{case.note}\n{note}".strip()
         case.save()
         _event(case, by, "moved", {"from": previous, "to": to, "outcome": case.outcome})
+        if note:
+            _screen_staff_note(case=case, note=note, by=by)
     return case
+
+
+def _screen_staff_note(*, case: Case, note: str, by) -> None:
+    """A coordinator's note is screened too: what it reveals raises the tier of the open case,
+    or opens a new one when the case is being closed."""
+    screening = screen(note, None, {})
+    if not _at_least(screening.tier, CASE_FROM_TIER):
+        return
+    if case.status in Case.CLOSED:
+        case_open(
+            person=case.person,
+            screening=screening,
+            source=Case.Source.STAFF_NOTE,
+            source_ref=f"case:{case.pk}",
+            by=by,
+        )
+        return
+    if TIERS.index(screening.tier) <= TIERS.index(case.tier):
+        return
+    case.tier = screening.tier
+    case.due_at = min(case.due_at, timezone.now() + RESPONSE_TARGETS[screening.tier])
+    case.needs = sorted(set(case.needs) | set(screening.needs))
+    case.rules = list(dict.fromkeys([*case.rules, *(e.rule for e in screening.evidence)]))
+    case.evidence = [*case.evidence, *_short_evidence(screening)][: MAX_EVIDENCE * 2]
+    case.save(update_fields=["tier", "due_at", "needs", "rules", "evidence"])
+    _event(case, by, "raised", {"tier": case.tier, "source": Case.Source.STAFF_NOTE})
 
 
 def consent_record(
