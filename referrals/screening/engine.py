@@ -62,20 +62,25 @@ def _span(surf: Surface, start: int, end: int) -> tuple[int, int] | None:
     return (first, last) if first <= last else None
 
 
-def _clauses(surf: Surface) -> list[tuple[int, int]]:
-    """Character ranges of the clauses of `surf.string` (between boundary units)."""
-    edges = [surf.offsets[i] for i, unit in enumerate(surf.units) if unit == BOUNDARY]
+def _clauses(surf: Surface, sentences: bool = False) -> list[tuple[int, int]]:
+    """Character ranges of the clauses (or the sentences) of `surf.string`."""
+    edges = [
+        surf.offsets[i]
+        for i, unit in enumerate(surf.units)
+        if unit == BOUNDARY and (not sentences or i in surf.sentence_ends)
+    ]
     return [(a + 2, b) for a, b in zip(edges, edges[1:], strict=False) if b > a + 2]
 
 
 def _matches(pattern: Compiled, surf: Surface) -> Iterator[tuple[int, int]]:
-    """Character spans where `pattern` matches: every match, or every clause for "&"."""
+    """Character spans where `pattern` matches: every match, or every clause for "&"
+    (every sentence for "&&")."""
     if pattern.regex is not None:
         for match in pattern.regex.finditer(surf.string):
             yield match.start(), match.end()
         return
     first, *others = pattern.parts
-    for start, end in _clauses(surf):
+    for start, end in _clauses(surf, pattern.sentence):
         for lead in first.finditer(surf.string, start, end):
             # The occurrence of each other item nearest the first keeps the evidence short.
             near = [_nearest(part, surf.string, start, end, lead.start()) for part in others]
@@ -225,5 +230,5 @@ def screen(text: str, lang: str | None = None, context: dict[str, Any] | None = 
     all_packs = packs()
     for code in languages_for(tokens, hint):
         pack = all_packs[code]
-        _match_language(pack, surface(tokens, pack.aliases, len(text)), text, found)
+        _match_language(pack, surface(tokens, pack.aliases, len(text), text), text, found)
     return _conclude(found, text, context or {})

@@ -13,9 +13,17 @@ units (see `text.Surface`); it is written with ordinary spelling ("n'en peux plu
     ~N          up to N words of anything in between (never a clause boundary)
     #           a clause boundary or either end of the text (also as an alternative: "in|#")
 
+    @name       any word or phrase of the language's word class `name` (the rule file's
+                "classes": {"means": ["pills", "sleeping_tablets", ...]}), also as one
+                alternative among others ("pills|@means"); a class names a phenomenon once
+                (means, wish verbs, trades) so that every rule using it broadens together
+
 A pattern starting with "&" lists items that must all occur in one clause, in any order:
 "& hoeft niet meer" matches "het hoeft voor mij niet meer" and "het hoeft niet meer voor
-hem". Dutch verb-final clauses and free French or English word order need it.
+hem". Dutch verb-final clauses and free French or English word order need it. A pattern
+starting with "&&" does the same within one sentence (a comma does not separate its items,
+a full stop, question mark, exclamation mark, semicolon or line break does): "&& @pills
+gardé|stocké" matches "j'ai gardé mes somnifères, au cas où".
 
 Every compiled pattern also says which words it cannot match without (its anchor), so that
 `PatternIndex` only runs the few patterns a text can possibly match: that keeps screening in
@@ -61,6 +69,7 @@ class Compiled:
     regex: re.Pattern[str] | None
     anchor: Anchor | None
     parts: tuple[re.Pattern[str], ...] = ()
+    sentence: bool = False
 
 
 def _words(alternative: str) -> list[str]:
@@ -87,8 +96,20 @@ def _word_regex(word: str) -> str:
     return head + core + tail
 
 
-def _alternatives(item: str) -> list[list[str]]:
-    return [_words(alt) for alt in item.split("|") if alt]
+Classes = dict[str, tuple[str, ...]]
+
+
+def _alternatives(item: str, classes: Classes | None = None) -> list[list[str]]:
+    found: list[list[str]] = []
+    for alt in item.split("|"):
+        if alt.startswith("@"):
+            members = (classes or {}).get(alt[1:])
+            if members is None:
+                raise ValueError(f"unknown word class {alt!r}")
+            found += [_words(member) for member in members]
+        elif alt:
+            found.append(_words(alt))
+    return found
 
 
 def _alternation(alternatives: list[list[str]]) -> str:
@@ -113,21 +134,26 @@ def _anchor(alternatives: list[list[str]]) -> Anchor | None:
     return Anchor(frozenset(exact), frozenset(prefixes))
 
 
-def _compile_unordered(source: str) -> Compiled:
-    items = source.split()[1:]
+def _compile_unordered(source: str, classes: Classes | None) -> Compiled:
+    lead, *items = source.split()
+    if lead not in ("&", "&&"):
+        raise ValueError("an unordered pattern starts with '&' or '&&' and a space")
     if len(items) < 2 or any(_GAP.fullmatch(i) or i[0] in "#![" for i in items):
         raise ValueError("an '&' pattern lists two or more plain items")
-    alternatives = [_alternatives(item) for item in items]
+    alternatives = [_alternatives(item, classes) for item in items]
     anchors = [a for a in map(_anchor, alternatives) if a is not None]
     best = max(anchors, key=lambda a: a.strength, default=None)
     parts = tuple(re.compile("(?<![^ ])" + _alternation(alts)) for alts in alternatives)
-    return Compiled(source, None, best, parts)
+    return Compiled(source, None, best, parts, sentence=lead == "&&")
 
 
-def compile_pattern(source: str) -> Compiled:
-    """Compile one pattern of the rule-file language; `ValueError` says what is wrong."""
+def compile_pattern(source: str, classes: Classes | None = None) -> Compiled:
+    """Compile one pattern of the rule-file language; `ValueError` says what is wrong.
+
+    `classes` are the word classes `@name` may refer to (an unknown one is an error).
+    """
     if source.startswith("&"):
-        return _compile_unordered(source)
+        return _compile_unordered(source, classes)
     parts: list[str] = []
     anchors: list[Anchor] = []
     for item in source.split():
@@ -137,11 +163,11 @@ def compile_pattern(source: str) -> Compiled:
         elif item == BOUNDARY:
             parts.append(f"{BOUNDARY} ")
         elif item.startswith("!"):
-            parts.append(f"(?!{_alternation(_alternatives(item[1:]))}){_ANY_WORD} ")
+            parts.append(f"(?!{_alternation(_alternatives(item[1:], classes))}){_ANY_WORD} ")
         elif item.startswith("[") and item.endswith("]"):
-            parts.append(_alternation(_alternatives(item[1:-1])) + "?")
+            parts.append(_alternation(_alternatives(item[1:-1], classes)) + "?")
         else:
-            alternatives = _alternatives(item)
+            alternatives = _alternatives(item, classes)
             parts.append(_alternation(alternatives))
             anchor = _anchor(alternatives)
             if anchor is not None:

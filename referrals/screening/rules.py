@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from referrals.screening.patterns import Compiled, PatternIndex, compile_pattern
+from referrals.screening.patterns import Classes, Compiled, PatternIndex, compile_pattern
 from referrals.screening.result import KINDS, NEEDS, TIER_RANK
 from referrals.screening.text import tokenize
 
@@ -27,7 +27,15 @@ LANGUAGES = ("fr", "nl", "en")
 # death words are not risk: it cancels any signal it overlaps) or a role (who the person is:
 # self-employed, a carer, someone reported on; it only counts together with a signal).
 KINDS_OF_RULE = ("signal", "idiom", "role")
-ROLES = ("selfemployed", "business_trouble", "carer", "other_person", "persistent", "strain")
+ROLES = (
+    "selfemployed",
+    "business_trouble",
+    "carer",
+    "other_person",
+    "persistent",
+    "strain",
+    "bereaved",
+)
 
 
 @dataclass(frozen=True)
@@ -129,9 +137,9 @@ def _check_rule(raw: dict[str, Any], lang: str) -> Rule:
     return rule
 
 
-def _compile(rule_id: str, source: str) -> Compiled:
+def _compile(rule_id: str, source: str, classes: Classes | None = None) -> Compiled:
     try:
-        return compile_pattern(source)
+        return compile_pattern(source, classes)
     except (ValueError, re.error) as error:
         raise ValueError(f"rule file error in {rule_id}: pattern {source!r}: {error}") from None
 
@@ -145,6 +153,20 @@ def _aliases(raw: dict[str, str], lang: str) -> dict[str, tuple[str, ...]]:
             _fail(f"{lang}.json aliases", f"{word!r} is not a single word")
         aliases[keys[0].norm] = tuple(t.norm for t in tokenize(spelled))
     return aliases
+
+
+def _classes(raw: dict[str, list[str]], lang: str) -> Classes:
+    """Word classes (`@name` in patterns): each a list of alternatives, checked now."""
+    classes: Classes = {}
+    for name, members in raw.items():
+        if not members or not all(isinstance(m, str) and m and "|" not in m for m in members):
+            _fail(f"{lang}.json classes", f"{name!r} must list words or phrases, without '|'")
+        for member in members:
+            if member.startswith("@"):
+                _fail(f"{lang}.json classes", f"{name!r}: a class cannot include another")
+            _compile(f"{lang}.json class {name}", member)
+        classes[name] = tuple(members)
+    return classes
 
 
 def _denial(raw: dict[str, Any], lang: str) -> Denial:
@@ -162,6 +184,7 @@ def _denial(raw: dict[str, Any], lang: str) -> Denial:
 def load_pack(lang: str, path: Path | None = None) -> LanguagePack:
     """Read, validate and compile one language's rule file."""
     data = json.loads((path or RULES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    classes = _classes(data.get("classes", {}), lang)
     seen: set[str] = set()
     compiled: list[tuple[Rule, Compiled]] = []
     index = PatternIndex()
@@ -171,7 +194,7 @@ def load_pack(lang: str, path: Path | None = None) -> LanguagePack:
             _fail(rule.id, "duplicate id")
         seen.add(rule.id)
         for source in raw["patterns"]:
-            index.add(len(compiled), (pattern := _compile(rule.id, source)).anchor)
+            index.add(len(compiled), (pattern := _compile(rule.id, source, classes)).anchor)
             compiled.append((rule, pattern))
     return LanguagePack(
         lang=lang,

@@ -74,28 +74,48 @@ class Surface(NamedTuple):
     ("# je n en peux plus # "), so that a compiled pattern can anchor on spaces alone.
     `offsets[i]` is where unit `i` starts in `string`; `spans[i]` is its span in the original
     text (several units share a span when an alias expanded one word, e.g. "cant" -> "can t").
+    `sentence_ends` are the indices of the boundary units that end a sentence (a full stop,
+    question or exclamation mark, semicolon, line break, or either end of the text) rather
+    than only a clause (a comma, a colon, a dash).
     """
 
     string: str
     offsets: list[int]
     spans: list[tuple[int, int]]
     units: list[str]
+    sentence_ends: frozenset[int] = frozenset()
 
 
-def surface(tokens: list[Token], aliases: dict[str, tuple[str, ...]], length: int) -> Surface:
-    """Join `tokens` for matching, expanding a language's aliases ("nie" -> "niet")."""
+_SENTENCE_END = frozenset(".!?;…\n")
+
+
+def surface(
+    tokens: list[Token], aliases: dict[str, tuple[str, ...]], length: int, text: str = ""
+) -> Surface:
+    """Join `tokens` for matching, expanding a language's aliases ("nie" -> "niet").
+
+    With the original `text`, boundaries are told apart as sentence or clause ends; without
+    it, every boundary counts as a sentence end.
+    """
     units = [BOUNDARY]
     spans = [(0, 0)]
-    for token in tokens:
+    ends = [0]
+    for n, token in enumerate(tokens):
+        if token.norm == BOUNDARY:
+            stop = tokens[n + 1].start if n + 1 < len(tokens) else length
+            if not text or not _SENTENCE_END.isdisjoint(text[token.start : stop]):
+                ends.append(len(units))
         for norm in aliases.get(token.norm, (token.norm,)):
             units.append(norm)
             spans.append((token.start, token.end))
     if units[-1] != BOUNDARY:
         units.append(BOUNDARY)
         spans.append((length, length))
+    if ends[-1] != len(units) - 1:
+        ends.append(len(units) - 1)
     offsets = []
     position = 0
     for unit in units:
         offsets.append(position)
         position += len(unit) + 1
-    return Surface(" ".join(units) + " ", offsets, spans, units)
+    return Surface(" ".join(units) + " ", offsets, spans, units, frozenset(ends))

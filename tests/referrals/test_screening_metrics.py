@@ -4,12 +4,18 @@
 - heldout.jsonl: 180 texts written and labelled before the engine existed.
 - probe*.jsonl: texts written and labelled blind after successive versions of the engine,
   each run once before any rule was changed for it (see data/README.md for those scores).
+- blind_a.jsonl: 160 texts written blind before the word-class rules; the rules were then
+  broadened by phenomenon with it, so it is now a regression set like the probes.
+- blind_b.jsonl: 160 texts written with blind_a, never used to change a rule: the honest
+  measure of how the rules generalise. It still misses the targets (see data/README.md),
+  so its test is an expected failure that keeps the real thresholds.
 
 The throughput target is measured by bench/screening.py, not here: timing in a test is flaky.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -25,7 +31,11 @@ from tests.referrals.metrics import TARGETS, score
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "referrals"
-SETS = ["devset", "heldout", "probe", "probe2", "probe3"]
+SETS = ["devset", "heldout", "probe", "probe2", "probe3", "blind_a"]
+# blind_b.jsonl as written and labelled, before any rule saw it. It is a measurement only:
+# editing its texts or labels (or changing a rule for one of its lines) would make it one
+# more regression set, and there would be no honest estimate left.
+BLIND_B_SHA256 = "96507d480a0b87accc6c5c27f4d281bd55c9225ac15bfe23e7af36a0b171d823"
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
 
@@ -46,6 +56,32 @@ def test_it_meets_the_targets_on_each_labelled_set(name):
     gold = load(DATA / f"{name}.jsonl")
     metrics = score(gold, predictions(gold))
     assert not metrics.failures(), f"{name}: " + "; ".join(metrics.failures())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind_b (never used to change a rule) measured crisis_recall 0.576, primary 0.660,"
+    " sentinel 0.643, needs F1 0.745, benign false flags 0.055: the rules do not yet generalise"
+    " to the targets; see tests/referrals/data/README.md",
+)
+def test_it_meets_the_targets_on_the_untouched_blind_set():
+    gold = load(DATA / "blind_b.jsonl")
+    metrics = score(gold, predictions(gold))
+    assert not metrics.failures(), "blind_b: " + "; ".join(metrics.failures())
+
+
+def test_the_untouched_blind_set_is_as_written():
+    assert hashlib.sha256((DATA / "blind_b.jsonl").read_bytes()).hexdigest() == BLIND_B_SHA256
+
+
+@pytest.mark.parametrize("name", ["blind_a", "blind_b"])
+def test_the_blind_sets_are_big_and_varied_enough_to_mean_something(name):
+    gold = load(DATA / f"{name}.jsonl")
+    tiers = [g["tier"] for g in gold.values()]
+    assert len(gold) >= 150
+    assert {g.get("lang") for g in gold.values()} >= {"fr", "nl", "en", None}
+    assert tiers.count("crisis") >= 25 and tiers.count("none") >= 45
+    assert sum(g["primary"] == "sentinel_programme" for g in gold.values()) >= 10
 
 
 def test_the_heldout_set_is_big_and_balanced_enough_to_mean_something():
