@@ -227,3 +227,29 @@ class OfferForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class AvailabilityRangeForm(forms.Form):
+    """One weekly time range of a helpper; a blank row adds nothing, "remove" drops the row."""
+
+    start = forms.TimeField(label=_("Start time"), required=False, widget=TimeInput())
+    end = forms.TimeField(label=_("End time"), required=False, widget=TimeInput())
+    remove = forms.BooleanField(label=_("Remove this time range"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if not data.get("remove"):
+            if start and not end and "end" not in self.errors:
+                self.add_error("end", _("Give the end time too."))
+            if end and not start and "start" not in self.errors:
+                self.add_error("start", _("Give the start time too."))
+        return data
+
+    @property
+    def is_kept(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("start") and data.get("end") and not data.get("remove"))
+
+
+AvailabilityDayFormSet = forms.formset_factory(AvailabilityRangeForm, extra=1, max_num=8)

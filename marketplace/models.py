@@ -475,3 +475,18 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} on {self.request_id}: {self.body[:40]}"
+
+
+class CalendarFeed(models.Model):
+    """A private link to someone's visits as a calendar; a new link revokes the old one.
+
+    The token is the only key to the feed (calendar apps cannot sign in), so it is long and
+    random, and replacing it makes any copy of the old link useless.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

@@ -185,6 +185,35 @@ def help_request_create(
     return request
 
 
+def help_request_post(*, helppie: User, created_by: User, **fields):
+    """Everything that happens when someone posts a request, from the page or the API.
+
+    The request and its visits are created (see help_request_create for the fields and
+    errors), what the person wrote is screened (a case for staff when it warrants one), the
+    candidates are invited once the transaction commits, and the person becomes a helppie.
+    All of it or nothing: a request is never saved while its author is shown an error.
+    Returns the request and the screening notice to show its author.
+    """
+    from matching import services as matching
+    from referrals import services as referrals
+
+    with transaction.atomic():
+        request = help_request_create(helppie=helppie, created_by=created_by, **fields)
+        notice = referrals.screen_for_person(
+            user=helppie,
+            text=request.description,
+            source="request",
+            source_ref=f"request:{request.pk}",
+            point=request.place.location,
+            refnis=request.place.refnis,
+        )
+        matching.invitations_schedule(request=request)
+        if not helppie.is_helppie:
+            User.objects.filter(pk=helppie.pk).update(is_helppie=True)
+            helppie.is_helppie = True
+    return request, notice
+
+
 def offer_make(*, request: HelpRequest, helpper: User, message: str = "") -> Offer:
     """A helpper offers to help. Only a vetted helpper the request is open to may offer, once."""
     if not selectors.open_requests_near(helpper=helpper).filter(pk=request.pk).exists():

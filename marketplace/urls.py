@@ -11,6 +11,9 @@ urlpatterns = [
     path("offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
     path("visits/<int:pk>/done/", views.visit_done, name="visit_done"),
     path("helpper/profile/", views.helpper_profile, name="helpper_profile"),
+    path("helpper/availability/", views.availability_edit, name="availability"),
+    path("helpper/calendar/new/", views.calendar_renew, name="calendar_renew"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("staff/intake/", views.intake, name="intake"),
     path("messages/", views_messages.inbox, name="messages"),
     path(

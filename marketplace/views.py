@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace import selectors, services
+from marketplace import availability, calendar, selectors, services
 from marketplace.choices import Language
-from marketplace.forms import HelpperProfileForm, HelpRequestForm, IntakeForm, OfferForm
+from marketplace.forms import (
+    AvailabilityDayFormSet,
+    HelpperProfileForm,
+    HelpRequestForm,
+    IntakeForm,
+    OfferForm,
+)
 from marketplace.models import User
+from matching import selectors as matching_selectors
 from matching import services as matching_services
+from payments_stub import selectors as payments_selectors
+from referrals import selectors as referral_selectors
 from referrals import services as referral_services
 
 TEXT_SIZE_COOKIE = "text_size"
@@ -42,17 +52,145 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
 
 
 def home(request):
+    """One page per person: what staff, a helpper and a helppie each need first, by role."""
     if not request.user.is_authenticated:
         return render(request, "marketplace/welcome.html")
     user = request.user
-    context = {
-        "my_requests": selectors.helppie_requests(helppie=user).prefetch_related("visits")[:20],
-        "profile": selectors.helpper_profile_of(user),
-        "my_visits": selectors.helpper_visits(helpper=user)[:20],
-    }
-    if user.is_helpper and context["profile"] and context["profile"].is_available_for_work:
-        context["nearby_count"] = selectors.open_requests_near(helpper=user).count()
+    context = {"is_helppie_home": user.is_helppie or not (user.is_helpper or user.is_staff)}
+    if user.is_staff:
+        context.update(_staff_home(user))
+    if user.is_helpper:
+        context.update(_helpper_home(user))
+    if context["is_helppie_home"]:
+        context.update(_helppie_home(user))
     return render(request, "marketplace/home.html", context)
+
+
+def _helppie_home(user) -> dict:
+    requests = list(selectors.helppie_active_requests(helppie=user)[:20])
+    # Contact is shared with a helpper once the person has chosen them (one check per request).
+    rows = []
+    for help_request in requests:
+        visit = help_request.upcoming[0] if help_request.upcoming else None
+        coming = visit.helpper if visit and visit.helpper_id else None
+        shared = coming is not None and selectors.shares_contact(request=help_request, user=coming)
+        rows.append(
+            {
+                "request": help_request,
+                "visit": visit,
+                "coming_name": (coming.full_name if shared else coming.short_name)
+                if coming
+                else None,
+                "coming_phone": coming.phone if shared else "",
+            }
+        )
+    return {
+        "helppie_rows": rows,
+        "hours_to_confirm": payments_selectors.hours_waiting_for(helppie=user)[:10],
+    }
+
+
+def _helpper_home(user) -> dict:
+    profile = selectors.helpper_profile_of(user)
+    feed = calendar.feed_of(user)
+    context = {
+        "profile": profile,
+        "calendar": feed,
+        "calendar_url": calendar.feed_url(feed) if feed else None,
+    }
+    if profile is None:
+        return context
+    nearby = (
+        selectors.open_requests_near(helpper=user).select_related("place", "helppie")[:NEAR_ON_HOME]
+        if profile.is_available_for_work
+        else []
+    )
+    cards = _near_cards(nearby)
+    visits = list(selectors.helpper_upcoming_visits(helpper=user)[:10])
+    shared = {
+        visit.request_id: selectors.shares_contact(request=visit.request, user=user)
+        for visit in visits
+    }
+    context.update(
+        {
+            "near_cards": cards,
+            "map": _map_context(profile, cards) if cards else None,
+            "next_visits": [
+                {
+                    "visit": visit,
+                    "shared": shared[visit.request_id],
+                    "place": selectors.place_view(
+                        request=visit.request, shared=shared[visit.request_id]
+                    ),
+                }
+                for visit in visits
+            ],
+            "invitation_cards": matching_selectors.invitation_cards(
+                matching_selectors.invitations_waiting(helpper=user)[:10]
+            ),
+            "week": availability.availability_by_day(profile),
+            "to_log": payments_selectors.visits_to_log(helpper=user)[:10],
+            "cap": payments_selectors.cap_status(user),
+        }
+    )
+    return context
+
+
+def _staff_home(user) -> dict:
+    without = selectors.requests_without_helpper()
+    context = {
+        "without_helpper": without[:8],
+        "without_helpper_count": without.count(),
+        "disputes_count": payments_selectors.disputed_hours().count(),
+        "to_vet": selectors.helppers_to_vet()[:8],
+        "to_vet_count": selectors.helppers_to_vet().count(),
+        "may_work_cases": referral_selectors.may_work_cases(user),
+    }
+    if context["may_work_cases"]:
+        context["cases_by_tier"] = referral_selectors.open_cases_by_tier()
+        referral_services.access_log(user=user, case=None, action="home_counts")
+    return context
+
+
+NEAR_ON_HOME = 10
+
+
+def _near_cards(nearby) -> list[dict]:
+    """Open requests as a helpper not yet chosen may see them: blurred place, rounded distance."""
+    return [
+        {
+            "request": help_request,
+            "place": selectors.place_view(
+                request=help_request, shared=False, distance_m=help_request.distance.m
+            ),
+            "helppie_name": help_request.helppie.short_name,
+        }
+        for help_request in nearby
+    ]
+
+
+def _map_context(profile, cards: list[dict]) -> dict:
+    """What the map needs, all of it already blurred: the list beside it is the real content."""
+    return {
+        "tiles_url": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_TILES_ATTRIBUTION,
+        "home": {
+            "lat": profile.location.y,
+            "lng": profile.location.x,
+            "radius_m": profile.radius_m,
+        },
+        "points": [
+            {
+                "lat": card["place"].latitude,
+                "lng": card["place"].longitude,
+                "title": card["request"].get_category_display(),
+                "area": card["place"].area,
+                "distance": card["place"].distance or "",
+                "url": reverse("request_detail", args=[card["request"].pk]),
+            }
+            for card in cards
+        ],
+    }
 
 
 @login_required
@@ -73,7 +211,7 @@ def request_create(request):
             ends_on=data["ends_on"],
         )
         try:
-            help_request = services.help_request_create(
+            help_request, _notice = services.help_request_post(
                 helppie=helppie,
                 created_by=request.user,
                 category=data["category"],
@@ -89,17 +227,6 @@ def request_create(request):
         except ValidationError as error:
             _show_errors(form, error)
         else:
-            referral_services.screen_for_person(
-                user=helppie,
-                text=help_request.description,
-                source="request",
-                source_ref=f"request:{help_request.pk}",
-                point=help_request.place.location,
-                refnis=help_request.place.refnis,
-            )
-            matching_services.invitations_schedule(request=help_request)
-            if not helppie.is_helppie:
-                User.objects.filter(pk=helppie.pk).update(is_helppie=True)
             messages.success(
                 request, _("Your request is posted. We will let you know who offers to help.")
             )
@@ -163,17 +290,11 @@ def near_me(request):
     profile = selectors.helpper_profile_of(request.user)
     nearby = selectors.open_requests_near(helpper=request.user).select_related("place", "helppie")
     # Open requests have nobody accepted yet: nothing private is shared on this page.
-    cards = [
-        {
-            "request": help_request,
-            "place": selectors.place_view(
-                request=help_request, shared=False, distance_m=help_request.distance.m
-            ),
-            "helppie_name": help_request.helppie.short_name,
-        }
-        for help_request in nearby[:100]
-    ]
-    return render(request, "marketplace/near_me.html", {"profile": profile, "cards": cards})
+    cards = _near_cards(nearby[:100])
+    context = {"profile": profile, "cards": cards}
+    if profile is not None and cards:
+        context["map"] = _map_context(profile, cards)
+    return render(request, "marketplace/near_me.html", context)
 
 
 @login_required
@@ -230,8 +351,17 @@ def helpper_profile(request):
         else {"languages": [request.user.preferred_language]}
     )
     form = HelpperProfileForm(request.POST or None, initial=initial)
+    if profile is not None:
+        # Once there is a profile, its time ranges are edited on their own page.
+        for day in range(7):
+            del form.fields[f"day_{day}"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        slots = (
+            [services.Slot(s.weekday, s.start, s.end) for s in profile.availability.all()]
+            if profile is not None
+            else [services.Slot(*slot) for slot in form.availability()]
+        )
         try:
             services.helpper_profile_save(
                 user=request.user,
@@ -241,7 +371,7 @@ def helpper_profile(request):
                 languages=data["languages"],
                 has_car=data["has_car"],
                 weekly_capacity_hours=data["weekly_capacity_hours"],
-                availability=[services.Slot(*slot) for slot in form.availability()],
+                availability=slots,
                 phone=data["phone"],
             )
         except ValidationError as error:
@@ -250,6 +380,78 @@ def helpper_profile(request):
             messages.success(request, _("Your helpper profile is saved."))
             return redirect("home")
     return render(request, "marketplace/helpper_profile.html", {"form": form, "profile": profile})
+
+
+@login_required
+def availability_edit(request):
+    """The helpper's weekly time ranges, day by day: change, add, or remove them."""
+    profile = selectors.helpper_profile_of(request.user)
+    if profile is None:
+        messages.info(request, _("Tell us where and when you can help first."))
+        return redirect("helpper_profile")
+    days = [
+        (
+            label,
+            AvailabilityDayFormSet(
+                request.POST or None,
+                prefix=f"day{day}",
+                initial=[{"start": slot.start, "end": slot.end} for slot in ranges],
+            ),
+        )
+        for day, label, ranges in availability.availability_by_day(profile)
+    ]
+    if request.method == "POST" and all(formset.is_valid() for _label, formset in days):
+        rows = [
+            (form, services.Slot(day, form.cleaned_data["start"], form.cleaned_data["end"]))
+            for day, (_label, formset) in enumerate(days)
+            for form in formset
+            if form.is_kept
+        ]
+        found = availability.problems([slot for _form, slot in rows])
+        for problem in found:
+            rows[problem.index][0].add_error(problem.field, problem.message)
+        if not found:
+            try:
+                availability.availability_replace(
+                    user=request.user, slots=[slot for _form, slot in rows]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Your free times are saved."))
+                return redirect("availability")
+    has_errors = any(formset.total_error_count() for _label, formset in days if formset.is_bound)
+    return render(
+        request,
+        "marketplace/availability.html",
+        {"profile": profile, "days": days, "has_errors": has_errors},
+    )
+
+
+def calendar_feed(request, token: str):
+    """The visits calendar behind a private link: no sign-in, the token is the key."""
+    user = calendar.user_for_token(token)
+    response = HttpResponse(calendar.visits_ical(user=user), content_type="text/calendar")
+    response["Content-Disposition"] = 'inline; filename="neighbourhelp-visits.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_renew(request):
+    """A new private calendar link; whoever had the old one loses access to it."""
+    if not request.user.is_helpper:
+        raise Http404
+    had_one = calendar.feed_of(request.user) is not None
+    calendar.feed_renew(user=request.user)
+    messages.success(
+        request,
+        _("Here is your new calendar link. The old one no longer works.")
+        if had_one
+        else _("Here is your calendar link. Add it to your calendar app."),
+    )
+    return redirect(f"{reverse('home')}#calendar")
 
 
 @staff_member_required
@@ -274,8 +476,6 @@ def intake(request):
 @require_POST
 def language_set(request):
     """Switch the interface language; remembered in a cookie and, when signed in, the profile."""
-    from django.conf import settings
-
     language = request.POST.get("language")
     response = _back(request, reverse("home"))
     if language in Language.values:

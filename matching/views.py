@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace import selectors as marketplace_selectors
 from marketplace.models import HelpRequest, User, Visit
-from matching import assignment, reasons, services
+from matching import assignment, reasons, selectors, services
 from matching.models import Invitation, WeekPlan
 
 
@@ -31,27 +31,16 @@ def _invitation_for(user, pk: int) -> Invitation:
 
 @login_required
 def invitations(request):
-    waiting = (
-        Invitation.objects.filter(
-            helpper=request.user, status=Invitation.Status.INVITED, expires_at__gt=timezone.now()
-        )
-        .select_related("request__place", "request__helppie", "visit")
-        .order_by("expires_at")
+    waiting = selectors.invitations_waiting(helpper=request.user)
+    return render(
+        request, "matching/invitations.html", {"cards": selectors.invitation_cards(waiting)}
     )
-    cards = [
-        {
-            "invitation": invitation,
-            "area": marketplace_selectors.place_view(request=invitation.request, shared=False).area,
-            "why": reasons.sentence([r for r in invitation.reasons if r["code"] != "hours"]),
-        }
-        for invitation in waiting
-    ]
-    return render(request, "matching/invitations.html", {"cards": cards})
 
 
 @login_required
 @require_POST
 def invitation_answer(request, pk: int):
+    """Answer an invitation. With htmx the answered card replaces the form; without, a redirect."""
     invitation = _invitation_for(request.user, pk)
     interested = request.POST.get("answer") == "yes"
     try:
@@ -59,17 +48,24 @@ def invitation_answer(request, pk: int):
             invitation=invitation, helpper=request.user, interested=interested
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        text, ok = " ".join(error.messages), False
     else:
+        ok = True
         if interested and invitation.visit_id:
-            messages.success(request, _("Thank you! The visit is yours."))
+            text = _("Thank you! The visit is yours.")
         elif interested:
-            messages.success(
-                request, _("Thank you! The person will choose soon; we will tell you.")
-            )
+            text = _("Thank you! The person will choose soon; we will tell you.")
         else:
-            messages.success(request, _("Noted. Thank you for answering."))
-    return redirect("invitations")
+            text = _("Noted. Thank you for answering.")
+    if request.htmx:
+        return render(
+            request,
+            "matching/_invitation_answered.html",
+            {"invitation": invitation, "text": text, "ok": ok},
+        )
+    (messages.success if ok else messages.error)(request, text)
+    # Answered from the home page (without JavaScript): back there, not to the full list.
+    return redirect("home" if request.POST.get("from") == "home" else "invitations")
 
 
 @staff_member_required

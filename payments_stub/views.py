@@ -104,15 +104,23 @@ def hours_review(request, pk: int):
             if request.POST.get("action") == "dispute":
                 reason = request.POST.get("reason", "")
                 services.hours_dispute(hours=hours, by=request.user, reason=reason)
-                messages.success(request, _("Thank you. A coordinator will look into it."))
+                done = _("Thank you. A coordinator will look into it.")
             else:
                 services.hours_validate(hours=hours, by=request.user)
-                messages.success(request, _("Thank you. The hours are confirmed."))
+                done = _("Thank you. The hours are confirmed.")
         except ValidationError as error:
+            if request.htmx:
+                # Answered from a list (the home page): the row says why, the buttons stay.
+                context = {"hours": hours, "errors": error.messages, "from_home": True}
+                return render(request, "payments_stub/_hours_answered.html", context)
             form.is_valid()
             _show_errors(form, error)
         else:
-            return redirect("statements")
+            if request.htmx:
+                context = {"hours": hours, "done": done}
+                return render(request, "payments_stub/_hours_answered.html", context)
+            messages.success(request, done)
+            return redirect("home" if request.POST.get("from") == "home" else "statements")
     may_answer = hours.status == HoursLog.Status.SUBMITTED and (
         request.user.is_staff or request.user.pk == hours.helppie_id
     )

@@ -19,6 +19,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 TIERS = ["none", "low", "moderate", "high", "crisis"]
+# What staff read for a tier: the stored value stays the screening vocabulary of SCREENING.md.
+TIER_LABELS = {
+    "none": _("No concern"),
+    "low": _("Low"),
+    "moderate": _("Moderate"),
+    "high": _("High"),
+    "crisis": _("Crisis"),
+}
 
 
 class ServiceKind(models.TextChoices):
@@ -213,7 +221,7 @@ class Case(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_cases"
     )
-    tier = models.CharField(max_length=10, choices=[(t, t) for t in TIERS])
+    tier = models.CharField(max_length=10, choices=list(TIER_LABELS.items()))
     needs = ArrayField(models.CharField(max_length=32), default=list, blank=True)
     orientation = ArrayField(models.CharField(max_length=32), default=list, blank=True)
     rules = ArrayField(models.CharField(max_length=64), default=list, blank=True)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
-from referrals.models import Case, Service, ServiceKind
+from referrals.models import TIER_LABELS, Case, Service, ServiceKind
 
 PERMISSION = "referrals.work_cases"
 TIER_ORDER = {"crisis": 0, "high": 1, "moderate": 2, "low": 3, "none": 4}
@@ -89,3 +90,16 @@ def case_for(*, user, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def open_cases_by_tier() -> list[dict]:
+    """Counts of open cases per tier, most urgent first, with how many are past their due time:
+    numbers only, for the staff's home page (the cases themselves stay on the queue)."""
+    rows = (
+        Case.objects.filter(status__in=["requested", "accepted", "in_progress"])
+        .values("tier")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=timezone.now())))
+        .order_by()
+    )
+    rows = [{**row, "label": TIER_LABELS.get(row["tier"], row["tier"])} for row in rows]
+    return sorted(rows, key=lambda row: TIER_ORDER.get(row["tier"], len(TIER_ORDER)))
