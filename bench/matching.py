@@ -10,7 +10,8 @@ What, in its own database (`neighbourhelp_bench`, so the development data is nev
 0. build: helppers placed over the municipalities by population (SQL-side, ~2-3 minutes for
    1M; skipped when the database already holds this scale);
 1. search: `matching.services.candidates_for(request=..., limit=20)` for random requests;
-2. floor: the bare KNN query (vetted, not paused, within the maximum distance, nearest 20);
+2. floor: the bare KNN query (vetted, not paused, within the maximum distance, nearest 20),
+   timed side by side with search so that both meet the same cache;
 3. naive: helppers in a lat/lon box through the ORM, filtered and sorted in Python (geodesic);
 4. batch: `matching.assignment.plan_week` for one week of open visits (skipped if absent).
 
@@ -275,26 +276,40 @@ USERS_SQL = """
     FROM bench_seed ORDER BY n
 """
 
-PROFILES_SQL = """
-    INSERT INTO marketplace_helpperprofile (
-        id, user_id, postcode, refnis, municipality, location, radius_m, categories, languages,
-        has_car, weekly_capacity_hours, id_checked, interview_done, approved_by_id, approved_at,
-        is_paused)
-    SELECT n, n, postcode, refnis, municipality,
-           ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography, radius_m, categories,
-           languages, has_car, capacity, vetted, vetted,
-           CASE WHEN vetted THEN %(staff)s::bigint END, CASE WHEN vetted THEN now() END, paused
-    FROM bench_seed ORDER BY n
-"""
-
-SLOTS_SQL = """
-    INSERT INTO marketplace_availabilityslot (profile_id, weekday, start, "end")
+# The slots are drawn first, so each profile is written once with its copy of them
+# (`week_availability`, which the slots' trigger would otherwise write by updating every row
+# just inserted, leaving a table half dead rows); the trigger still runs and finds nothing to do.
+SEED_SLOTS_SQL = """
+    INSERT INTO bench_slot
     SELECT s.n, d.weekday, p.start, p.finish
     FROM bench_seed s
     CROSS JOIN generate_series(0, 6) AS d(weekday)
     CROSS JOIN (VALUES %(parts)s) AS p(start, finish)
     WHERE random() < %(probability)s
     ORDER BY s.n, d.weekday, p.start
+"""
+
+PROFILES_SQL = """
+    INSERT INTO marketplace_helpperprofile (
+        id, user_id, postcode, refnis, municipality, location, radius_m, categories, languages,
+        has_car, weekly_capacity_hours, id_checked, interview_done, approved_by_id, approved_at,
+        is_paused, week_availability)
+    SELECT n, n, postcode, refnis, municipality,
+           ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography, radius_m, categories,
+           languages, has_car, capacity, vetted, vetted,
+           CASE WHEN vetted THEN %(staff)s::bigint END, CASE WHEN vetted THEN now() END, paused,
+           COALESCE(week.ranges, '{}')
+    FROM bench_seed
+    LEFT JOIN (
+        SELECT n, range_agg(marketplace_slot_week_span(weekday, start, finish)) AS ranges
+        FROM bench_slot GROUP BY n
+    ) AS week USING (n)
+    ORDER BY n
+"""
+
+SLOTS_SQL = """
+    INSERT INTO marketplace_availabilityslot (profile_id, weekday, start, "end")
+    SELECT n, weekday, start, finish FROM bench_slot ORDER BY n, weekday, start
 """
 
 
@@ -319,12 +334,12 @@ def build(sizes: Sizes, belgium: Belgium) -> float:
     )
     staff = coordinator()
     parts = ", ".join(f"(time '{start}', time '{end}')" for start, end in SLOT_PARTS)
-    slots_sql = SLOTS_SQL.replace("%(parts)s", parts)
+    seed_slots_sql = SEED_SLOTS_SQL.replace("%(parts)s", parts)
     probability = SLOTS_PER_HELPPER / (7 * len(SLOT_PARTS))
     with tqdm(total=sizes.helppers, desc="helppers", unit="", unit_scale=True) as bar:
         for first in range(1, sizes.helppers + 1, CHUNK):
             last = min(first + CHUNK - 1, sizes.helppers)
-            run("TRUNCATE bench_seed")
+            run("TRUNCATE bench_seed, bench_slot")
             run(
                 SEED_CHUNK_SQL,
                 {
@@ -335,9 +350,10 @@ def build(sizes: Sizes, belgium: Belgium) -> float:
                     "categories": list(Category.values),
                 },
             )
+            run(seed_slots_sql, {"probability": probability})
             run(USERS_SQL, {"domain": EMAIL_DOMAIN})
             run(PROFILES_SQL, {"staff": staff.pk})
-            run(slots_sql, {"probability": probability})
+            run(SLOTS_SQL)
             bar.update(last - first + 1)
     run("RESET synchronous_commit")
     print("==> VACUUM ANALYZE")
@@ -360,6 +376,8 @@ def load_municipalities(belgium: Belgium) -> None:
             latitude float8, longitude float8, radius_m integer, categories varchar[],
             languages varchar[], has_car boolean, capacity integer, vetted boolean,
             paused boolean);
+        CREATE TEMP TABLE IF NOT EXISTS bench_slot (
+            n integer, weekday integer, start time, finish time);
         TRUNCATE bench_municipality;
         """
     )
@@ -560,6 +578,26 @@ def timed(fn: Callable[[Any], int], items: Sequence[Any], *, warmup: int, desc: 
     return Timing(ms, found)
 
 
+def timed_side_by_side(
+    fns: dict[str, Callable[[Any], int]], items: Sequence[Any], *, warmup: int
+) -> dict[str, Timing]:
+    """Like `timed`, for several ways on the same items: each item is asked of every way in turn,
+    the first way changing from item to item, so every way meets the same cache (whichever runs
+    first on an item reads its pages from disk, the others find them in memory)."""
+    names = list(fns)
+    for item in itertools.islice(itertools.cycle(items), warmup):
+        for name in names:
+            fns[name](item)
+    ms: dict[str, list[float]] = {name: [] for name in names}
+    found: dict[str, list[int]] = {name: [] for name in names}
+    for n, item in enumerate(tqdm(items, desc=" and ".join(names), leave=False)):
+        for name in names[n % len(names) :] + names[: n % len(names)]:
+            began = clock.perf_counter()
+            found[name].append(fns[name](item))
+            ms[name].append((clock.perf_counter() - began) * 1000)
+    return {name: Timing(ms[name], found[name]) for name in names}
+
+
 def report(name: str, timing: Timing, what: str) -> None:
     p = timing.percentiles()
     print(
@@ -624,15 +662,15 @@ def naive(request: HelpRequest) -> int:
 def explain(request: HelpRequest) -> None:
     from marketplace.models import Visit
     from matching import ranking
-    from matching.search import CANDIDATES_SQL, Need
+    from matching.search import CANDIDATES_SQL, NEAREST_SQL, Need
 
     visit = request.visits.filter(status=Visit.Status.OPEN).order_by("starts_at").first()
     need = Need.for_visit(visit, request)
-    params = need.params(
-        limit=LIMIT, familiar=ranking.familiar_helppers(request.helppie_id), exclude=[]
-    )
+    familiar = ranking.familiar_helppers(request.helppie_id)
+    params = need.params(limit=LIMIT, familiar=familiar, exclude=[])
+    query = CANDIDATES_SQL if familiar else NEAREST_SQL
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + CANDIDATES_SQL, params)
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, params)
         print("\n".join(row[0] for row in cursor.fetchall()))
 
 
@@ -704,13 +742,12 @@ def main() -> None:
     )
     print(f"==> {len(requests):,} requests in the week of {week_start}")
 
-    timings = {"search": timed(search, requests, warmup=WARMUP, desc="search")}
+    timings = timed_side_by_side({"search": search, "floor": floor}, requests, warmup=WARMUP)
     report("search", timings["search"], "candidates")
     slowest = requests[timings["search"].slowest]
     print(f"  slowest: request {slowest.pk} ({max(timings['search'].ms):.1f} ms)")
     if os.environ.get("BENCH_EXPLAIN"):
         explain(slowest)
-    timings["floor"] = timed(floor, requests, warmup=WARMUP, desc="floor")
     report("floor", timings["floor"], "helppers")
     timings["naive"] = timed(naive, requests[:NAIVE_REQUESTS], warmup=2, desc="naive")
     report("naive", timings["naive"], "helppers")

@@ -4,7 +4,11 @@ The graph: source → each visit (capacity 1) → (helpper, day, half-day) (capa
 never gets two visits in the same part of a day) → helpper (capacity: how many of their candidate
 visits fit in the hours left that week) → sink. Arcs visit → helpper exist only where the indexed
 candidate search says the helpper can do that visit: the `per_visit` nearest who pass every hard
-constraint, found for all visits in one set-based query per batch.
+constraint, found by one set-based query per batch of visits (a LATERAL nearest-first scan per
+visit). A batch holds visits of one category, in geohash order, so each scan walks that
+category's index over pages the previous visits already brought into the cache; two connections
+fetch batches at once. For 10,000 visits among 100,000 helppers the whole plan went from 194 s to
+9-18 s (bench/matching.py), with the same arcs, fill and kilometres.
 
 OR-Tools' `solve_max_flow_with_min_cost` first serves as many visits as possible, then minimises
 the total cost (metres, plus 1 km per recent lapse). Durations differ, so the hour capacity is
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -30,7 +35,8 @@ from marketplace.models import HelpRequest, Offer, User, Visit
 from matching.search import constraints_sql, week_sql
 
 LAPSE_PENALTY_M = 1000
-BATCH = 500
+BATCH = 250  # visits per query
+WORKERS = 2  # connections fetching candidates at once, outside a transaction
 
 _LOCAL = "AT TIME ZONE 'Europe/Brussels'"
 _WEEK_START = f"(date_trunc('week', v.starts_at {_LOCAL}) {_LOCAL})"
@@ -39,6 +45,8 @@ ARCS_SQL = f"""
     FROM marketplace_visit v
     JOIN marketplace_helprequest r ON r.id = v.request_id
     JOIN marketplace_place p ON p.id = r.place_id
+    CROSS JOIN LATERAL (
+        SELECT marketplace_visit_week_span(v.starts_at, v.ends_at) AS span OFFSET 0) need
     CROSS JOIN LATERAL (
         SELECT h.user_id, ST_Distance(h.location, p.location) AS distance,
                h.weekly_capacity_hours * 3600 - week.seconds AS free_seconds,
@@ -52,12 +60,10 @@ ARCS_SQL = f"""
         helppie="r.helppie_id",
         point="p.location",
         max_distance="r.max_distance_m",
-        category="r.category",
+        category="%(category)s",
         languages="r.languages",
         car_needed="r.car_needed",
-        weekday=f"(EXTRACT(ISODOW FROM v.starts_at {_LOCAL})::int - 1)",
-        local_start=f"(v.starts_at {_LOCAL})::time",
-        local_end=f"(v.ends_at {_LOCAL})::time",
+        week_span="need.span",
         starts_at="v.starts_at",
         ends_at="v.ends_at",
         duration="EXTRACT(EPOCH FROM v.ends_at - v.starts_at)",
@@ -66,7 +72,7 @@ ARCS_SQL = f"""
         ORDER BY h.location <-> p.location
         LIMIT %(per_visit)s
     ) c
-    WHERE v.id = ANY(%(visits)s::bigint[])
+    WHERE v.id = ANY(%(visits)s::bigint[]) AND r.category = %(category)s
 """
 
 
@@ -123,21 +129,83 @@ def open_visits(week_start: date) -> list[OpenVisit]:
     return [OpenVisit(*row) for row in rows]
 
 
+def _batches(ids: list[int]) -> list[tuple[str, list[int]]]:
+    """The visits in batches of one category, each in geohash order of the places.
+
+    With the category a constant, each query walks that category's own index (half the rows);
+    neighbouring visits in a batch read the same helppers' pages, already in the cache.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT r.category, v.id FROM marketplace_visit v
+            JOIN marketplace_helprequest r ON r.id = v.request_id
+            JOIN marketplace_place p ON p.id = r.place_id
+            WHERE v.id = ANY(%(ids)s::bigint[])
+            ORDER BY r.category, ST_GeoHash(p.location::geometry, 7), v.id
+            """,
+            {"ids": ids},
+        )
+        by_category: dict[str, list[int]] = defaultdict(list)
+        for category, visit_id in cursor.fetchall():
+            by_category[category].append(visit_id)
+    return [
+        (category, chunk[start : start + BATCH])
+        for category, chunk in by_category.items()
+        for start in range(0, len(chunk), BATCH)
+    ]
+
+
+def _arcs_for(category: str, ids: list[int], *, per_visit: int, since: datetime) -> list[Arc]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ARCS_SQL,
+            {"category": category, "visits": ids, "per_visit": per_visit, "since": since},
+        )
+        return [
+            Arc(visit, helpper, float(distance), float(free), lapses)
+            for visit, helpper, distance, free, lapses in cursor.fetchall()
+        ]
+
+
+def _arcs_on_own_connection(
+    category: str, ids: list[int], *, per_visit: int, since: datetime
+) -> list[Arc]:
+    """For a worker thread: Django gives each thread its own connection; close it when done."""
+    try:
+        return _arcs_for(category, ids, per_visit=per_visit, since=since)
+    finally:
+        connection.close()
+
+
 def candidate_arcs(visits: list[OpenVisit], *, per_visit: int, show_progress: bool) -> list[Arc]:
-    """Who can do each visit, in batches of set-based queries, with a progress bar."""
+    """Who can do each visit, in batches of set-based queries, with a progress bar.
+
+    Outside a transaction the batches run on WORKERS connections at once (the database does
+    the work, so threads suffice). Inside one (a test, or a caller's atomic block) other
+    connections could not see its rows, so the batches run in turn on this connection.
+    """
     since = timezone.now() - timedelta(days=182)
+    batches = _batches([v.id for v in visits]) if visits else []
     arcs: list[Arc] = []
-    ids = [v.id for v in visits]
-    with tqdm(total=len(ids), desc="candidates", unit="visit", disable=not show_progress) as bar:
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            with connection.cursor() as cursor:
-                cursor.execute(ARCS_SQL, {"visits": chunk, "per_visit": per_visit, "since": since})
-                arcs.extend(
-                    Arc(visit, helpper, float(distance), float(free), lapses)
-                    for visit, helpper, distance, free, lapses in cursor.fetchall()
-                )
-            bar.update(len(chunk))
+    with tqdm(total=len(visits), desc="candidates", unit="visit", disable=not show_progress) as bar:
+        if connection.in_atomic_block or len(batches) < 2:
+            for category, ids in batches:
+                arcs.extend(_arcs_for(category, ids, per_visit=per_visit, since=since))
+                bar.update(len(ids))
+        else:
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                futures = {
+                    pool.submit(
+                        _arcs_on_own_connection, category, ids, per_visit=per_visit, since=since
+                    ): ids
+                    for category, ids in batches
+                }
+                for future in as_completed(futures):
+                    arcs.extend(future.result())
+                    bar.update(len(futures[future]))
+    # The same order whatever finished first, so ties are broken the same way every time.
+    arcs.sort(key=lambda arc: (arc.visit_id, arc.distance_m, arc.helpper_id))
     return arcs
 
 

@@ -6,27 +6,34 @@ Every hard constraint is in SQL:
   helppers' locations bounds the scan) and within the helpper's own radius (per row);
 - the helpper does the category, shares a language, has a car when one is needed;
 - vetted, not paused, active account, not the helppie themself;
-- a weekly availability slot covers the visit, and no planned visit of theirs overlaps it;
+- a weekly availability slot covers the visit (tested on the row's copy of the slots,
+  `week_availability`, kept by a database trigger: see marketplace migration 0006), and no
+  planned visit of theirs overlaps it;
 - their planned hours that week plus this visit stay within their weekly capacity;
 - neither side has blocked the other.
 
 Rows come in index order (`location <-> point`, PostGIS KNN on the partial GiST index of working
-helppers), so PostgreSQL stops as soon as `limit` rows have passed the filters. A per-row radius
-in `ST_DWithin` alone cannot use an index (DESIGN.md measured 1.8 s at 1M rows): the constant
-maximum distance is what keeps the scan local. It is written as the box test `ST_DWithin` builds
-internally (`&& _ST_Expand`) plus one `<->` comparison, because PostGIS 3.3 estimates
-`ST_DWithin` at 1 row in 10,000 whatever the distance: with it the planner read every helpper in
-the box and sorted them (p95 1.7 s at 1M in bench/matching.py) instead of walking the index
-nearest-first (p95 18 ms). `<->` on geography is the sphere distance, 0.15 % shorter than the
+helppers who do the request's category), so PostgreSQL stops as soon as `limit` rows have passed the
+filters. Every test on the helpper's own row is answered from that row (no lookup per rejected
+helpper), and the category's index leaves out helppers of other categories (about half the rows
+read). A per-row radius in `ST_DWithin` alone cannot use an index (DESIGN.md measured 1.8 s at 1M
+rows): the constant maximum distance is what keeps the scan local. It is written as the box test
+`ST_DWithin` builds internally (`&& _ST_Expand`) plus one `<->` comparison, because PostGIS 3.3
+estimates `ST_DWithin` at 1 row in 10,000 whatever the distance: with it the planner read every
+helpper in the box and sorted them (p95 1.7 s at 1M in bench/matching.py) instead of walking the
+index nearest-first (p95 18 ms). `<->` on geography is the sphere distance, 0.15 % shorter than the
 spheroid's: a helpper right at the edge of their radius may be kept, never one well beyond.
 Helppers who already helped this person are added by id (continuity), checked against the same
-constraints, so a familiar face further away is not lost behind the nearest strangers.
+constraints, so a familiar face further away is not lost behind the nearest strangers; without
+any, that second branch is left out of the query (less to plan). The visit's week range is
+computed by an immutable SQL function from constants, so the planner sees its value: given only
+a parameter it guessed that few helppers are free and read whole boxes again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -34,32 +41,33 @@ from django.utils import timezone
 from marketplace.models import HelpRequest, Visit
 
 
-def constraints_sql(**values: str) -> str:
+def constraints_sql(*, boxed: bool = True, **values: str) -> str:
     """The hard constraints as SQL over `h` (helpper profile), `u` (user) and `week` (their
     planned seconds that week), given SQL expressions for the need's values: parameters for one
     search, columns of the visit, request and place when a whole week is assigned at once.
+
+    `boxed` adds the bounding-box test that lets the GiST index bound a nearest-first scan;
+    without it (helppers looked up by id) the planner has no reason to walk the index.
     """
-    return """
+    box = "AND h.location && _ST_Expand({point}, {max_distance})" if boxed else ""
+    return f"""
     h.approved_at IS NOT NULL AND NOT h.is_paused AND u.is_active
-    AND h.user_id <> {helppie}
-    AND h.location && _ST_Expand({point}, {max_distance})
-    AND h.location <-> {point} <= LEAST(h.radius_m, {max_distance})
-    AND {category} = ANY(h.categories)
-    AND h.languages && {languages}
-    AND (h.has_car OR NOT {car_needed})
-    AND EXISTS (
-        SELECT 1 FROM marketplace_availabilityslot s
-        WHERE s.profile_id = h.id AND s.weekday = {weekday}
-          AND s.start <= {local_start} AND s."end" >= {local_end})
+    AND h.user_id <> {{helppie}}
+    {box}
+    AND h.location <-> {{point}} <= LEAST(h.radius_m, {{max_distance}})
+    AND {{category}} = ANY(h.categories)
+    AND h.languages && {{languages}}
+    AND (h.has_car OR NOT {{car_needed}})
+    AND h.week_availability @> {{week_span}}
     AND NOT EXISTS (
         SELECT 1 FROM marketplace_visit busy
         WHERE busy.helpper_id = h.user_id AND busy.status IN ('planned', 'done')
-          AND busy.starts_at < {ends_at} AND busy.ends_at > {starts_at})
+          AND busy.starts_at < {{ends_at}} AND busy.ends_at > {{starts_at}})
     AND NOT EXISTS (
         SELECT 1 FROM marketplace_block b
-        WHERE (b.blocker_id = h.user_id AND b.blocked_id = {helppie})
-           OR (b.blocker_id = {helppie} AND b.blocked_id = h.user_id))
-    AND week.seconds + {duration} <= h.weekly_capacity_hours * 3600
+        WHERE (b.blocker_id = h.user_id AND b.blocked_id = {{helppie}})
+           OR (b.blocker_id = {{helppie}} AND b.blocked_id = h.user_id))
+    AND week.seconds + {{duration}} <= h.weekly_capacity_hours * 3600
     """.format(**values)
 
 
@@ -75,20 +83,20 @@ def week_sql(*, week_start: str, week_end: str) -> str:
 
 
 _POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography"
-_ONE = constraints_sql(
+_PARAMS = dict(
     helppie="%(helppie)s",
     point=_POINT,
     max_distance="%(max_distance)s",
     category="%(category)s",
     languages="%(languages)s::varchar[]",
     car_needed="%(car_needed)s",
-    weekday="%(weekday)s",
-    local_start="%(local_start)s",
-    local_end="%(local_end)s",
+    week_span="marketplace_visit_week_span(%(starts_at)s, %(ends_at)s)",
     starts_at="%(starts_at)s",
     ends_at="%(ends_at)s",
     duration="%(duration)s",
 )
+_ONE = constraints_sql(**_PARAMS)
+_BY_ID = constraints_sql(boxed=False, **_PARAMS)
 _WEEK = week_sql(week_start="%(week_start)s", week_end="%(week_end)s")
 _SELECT = f"""
     SELECT h.user_id, u.first_name, u.last_name, h.languages, h.has_car,
@@ -97,17 +105,19 @@ _SELECT = f"""
     JOIN marketplace_user u ON u.id = h.user_id
 """
 
-CANDIDATES_SQL = f"""
-    (
+NEAREST_SQL = f"""
     {_SELECT} {_WEEK}
     WHERE {_ONE} AND h.user_id <> ALL(%(exclude)s::bigint[])
     ORDER BY h.location <-> {_POINT}
     LIMIT %(limit)s
-    )
+"""
+# With the helppers who already helped this person (a second branch to plan: only when any).
+CANDIDATES_SQL = f"""
+    ({NEAREST_SQL})
     UNION
     (
     {_SELECT} {_WEEK}
-    WHERE h.user_id = ANY(%(familiar)s::bigint[]) AND {_ONE}
+    WHERE h.user_id = ANY(%(familiar)s::bigint[]) AND {_BY_ID}
       AND h.user_id <> ALL(%(exclude)s::bigint[])
     )
 """
@@ -130,7 +140,10 @@ class Need:
 
     @classmethod
     def for_visit(cls, visit: Visit, request: HelpRequest | None = None) -> Need:
-        request = request or visit.request
+        return cls.at(request or visit.request, starts_at=visit.starts_at, ends_at=visit.ends_at)
+
+    @classmethod
+    def at(cls, request: HelpRequest, *, starts_at: datetime, ends_at: datetime) -> Need:
         location = request.place.location
         return cls(
             request_id=request.pk,
@@ -141,13 +154,12 @@ class Need:
             max_distance_m=request.max_distance_m,
             latitude=location.y,
             longitude=location.x,
-            starts_at=visit.starts_at,
-            ends_at=visit.ends_at,
+            starts_at=starts_at,
+            ends_at=ends_at,
         )
 
     def params(self, *, limit: int, familiar: list[int], exclude: list[int]) -> dict:
         local_start = timezone.localtime(self.starts_at)
-        local_end = timezone.localtime(self.ends_at)
         week_start = (local_start - timedelta(days=local_start.weekday())).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
@@ -159,10 +171,6 @@ class Need:
             "category": self.category,
             "languages": list(self.languages),
             "car_needed": self.car_needed,
-            "weekday": local_start.weekday(),
-            "local_start": local_start.time(),
-            # A visit ending at midnight ends at the end of its own day, for the slots.
-            "local_end": local_end.time() if local_end.date() == local_start.date() else time.max,
             "starts_at": self.starts_at,
             "ends_at": self.ends_at,
             "week_start": week_start,
@@ -196,9 +204,10 @@ def eligible_helppers(
     exclude: list[int] | None = None,
 ) -> list[Found]:
     """The nearest `limit` helppers who can do it, plus any `familiar` ones who can: one query."""
+    query = CANDIDATES_SQL if familiar else NEAREST_SQL
     with connection.cursor() as cursor:
         cursor.execute(
-            CANDIDATES_SQL, need.params(limit=limit, familiar=familiar or [], exclude=exclude or [])
+            query, need.params(limit=limit, familiar=familiar or [], exclude=exclude or [])
         )
         rows = cursor.fetchall()
     found = [

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,17 @@ from marketplace.models import HelpRequest, Lapse, Offer, User, Visit
 from matching import ranking, search
 from matching.models import Invitation
 from payments_stub import services as payments
+
+# The request's next open visit and the helppers who already helped this person, in one query.
+_NEXT_VISIT_SQL = f"""
+    SELECT next.starts_at, next.ends_at, ARRAY({ranking.FAMILIAR_SQL})
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+        SELECT v.starts_at, v.ends_at FROM marketplace_visit v
+        WHERE v.request_id = %(request)s AND v.status = '{Visit.Status.OPEN}'
+        ORDER BY v.starts_at, v.id LIMIT 1
+    ) AS next ON true
+"""
 
 
 def candidates_for(
@@ -33,14 +44,19 @@ def candidates_for(
 ) -> list[ranking.Candidate]:
     """Eligible helppers for a request's next open visit (or the given one), best first.
 
-    Three queries whatever the number of candidates: familiar helppers, the indexed search,
-    and their histories.
+    Three queries whatever the number of candidates: the next open visit with the familiar
+    helppers, the indexed search, and their histories.
     """
-    visit = visit or request.visits.filter(status=Visit.Status.OPEN).order_by("starts_at").first()
     if visit is None:
-        return []
-    need = search.Need.for_visit(visit, request)
-    familiar = ranking.familiar_helppers(request.helppie_id)
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_VISIT_SQL, {"request": request.pk, "helppie": request.helppie_id})
+            starts_at, ends_at, familiar = cursor.fetchone()
+        if starts_at is None:
+            return []
+        need = search.Need.at(request, starts_at=starts_at, ends_at=ends_at)
+    else:
+        need = search.Need.for_visit(visit, request)
+        familiar = ranking.familiar_helppers(request.helppie_id)
     found = search.eligible_helppers(need, limit=limit, familiar=familiar, exclude=exclude)
     known = ranking.histories(
         helppie_id=request.helppie_id, helpper_ids=[f.helpper_id for f in found]

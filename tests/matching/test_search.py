@@ -182,4 +182,14 @@ def test_the_search_uses_the_gist_index(shopping, pieter):
         cursor.execute("EXPLAIN " + search.CANDIDATES_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
-    assert "helpper_working_location" in plan
+    # The nearest-first index of the working helppers doing the request's category.
+    assert "helpper_working_shopping" in plan and "Order By" in plan
+
+
+def test_every_category_has_its_nearest_first_index(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'marketplace_helpperprofile'"
+        )
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert {f"helpper_working_{category}" for category in Category.values} <= indexes
