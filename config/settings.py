@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.headless",
+    "allauth.mfa",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -42,11 +44,19 @@ INSTALLED_APPS = [
     "matching",
     "referrals",
     "payments_stub",
+    "privacy",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +165,13 @@ HELPPER_MAX_RADIUS_M = env_int("HELPPER_MAX_RADIUS_M", 30_000)
 # A weekly series creates its visits this far ahead at most.
 RECURRENCE_HORIZON_WEEKS = env_int("RECURRENCE_HORIZON_WEEKS", 26)
 
+# Map tiles behind the helpper's map (an enhancement: the list beside it is the content).
+MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = env_str(
+    "MAP_TILES_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
 # Matching: how many candidates are invited at a time, how long they have to answer, and how
 # late letting go of a visit counts against a helpper's reliability.
 MATCHING_INVITE_COUNT = env_int("MATCHING_INVITE_COUNT", 5)
@@ -200,3 +217,115 @@ PAYMENTS_VALIDATION_DAY = env_int("PAYMENTS_VALIDATION_DAY", 7)
 PAYMENTS_VALIDATION_MIN_DAYS = env_int("PAYMENTS_VALIDATION_MIN_DAYS", 3)
 PAYMENTS_PROVIDER = env_str("PAYMENTS_PROVIDER", "payments_stub.provider.FakeProvider")
 PAYMENTS_FAKE_PROVIDER_FAILURE = env_str("PAYMENTS_FAKE_PROVIDER_FAILURE", "")
+
+# The REST API under /api/v1/ (api/): sessions with CSRF for the browser, allauth's headless
+# session tokens (X-Session-Token) for apps; one error shape everywhere (api/errors.py); writes
+# throttled per person and per address (API_WRITE_RATE_USER / API_WRITE_RATE_IP, "60/min").
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app",)
+API_WRITE_RATE_USER = env_str("API_WRITE_RATE_USER", "60/min")
+API_WRITE_RATE_IP = env_str("API_WRITE_RATE_IP", "300/min")
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.SessionTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.WriteUserThrottle",
+        "api.throttling.WriteIPThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Neighbourhelp API",
+    "DESCRIPTION": "Requests, offers, visits, messages, hours and statements; cases and the "
+    "social map for coordinators. Errors: README.md, section API.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "HelpRequestStatusEnum": "marketplace.models.HelpRequest.Status",
+        "VisitStatusEnum": "marketplace.models.Visit.Status",
+        "OfferStatusEnum": "marketplace.models.Offer.Status",
+        "InvitationStatusEnum": "matching.models.Invitation.Status",
+        "HoursStatusEnum": "payments_stub.models.HoursLog.Status",
+        "CaseStatusEnum": "referrals.models.Case.Status",
+        "LanguageEnum": "marketplace.choices.Language",
+    },
+}
+
+# --- Security: production hardening, content security policy, MFA -------------------------
+# With DJANGO_ENV=production and a long random DJANGO_SECRET_KEY, `manage.py check --deploy`
+# is silent (tests/security/test_deploy_check.py). HTTPS ends at a proxy in front of gunicorn:
+# set DJANGO_SECURE_PROXY_SSL_HEADER to the header it sets and its value, for example
+# "HTTP_X_FORWARDED_PROTO,https", and only when that proxy overwrites the header on every request.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+_proxy_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER", [])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured(
+        "DJANGO_SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. "
+        "HTTP_X_FORWARDED_PROTO,https."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if _proxy_header else None
+# A year of HSTS in production, subdomains and preload included; 0 (off) in development.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", PRODUCTION)
+# Cookies travel over HTTPS only in production (development serves plain http://127.0.0.1).
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url: str) -> str:
+    """scheme://host of a tile URL template; a {s} subdomain placeholder becomes a wildcard."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"MAP_TILES_URL must be an http(s) URL, not {url!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Content Security Policy (django-csp), in development too: pages load scripts and styles from
+# our own static files only (no inline <script>, <style> or style="" anywhere), images from us,
+# the map's tile server and data: URIs (the QR code of the MFA set-up page is one).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", _origin(MAP_TILES_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# MFA (allauth.mfa): TOTP with recovery codes. Staff who may see referral data (the
+# `referrals.work_cases` permission) must have it activated and have used it in the session:
+# referrals/mfa.py guards their pages and API endpoints.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Neighbourhelp")

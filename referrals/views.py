@@ -17,16 +17,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from referrals import selectors, services
+from referrals import mfa, selectors, services
 from referrals.models import Case, Consent, Service, ServiceKind, VisitReport
 
 
 def _worker_only(view):
-    """Cases are for staff holding the referrals permission; everybody else gets 404."""
+    """Cases are for staff holding the referrals permission (everybody else gets 404) who
+    signed in with a second factor (referrals/mfa.py: else to its set-up or code page)."""
 
     def wrapped(request, *args, **kwargs):
         if not selectors.may_work_cases(request.user):
             raise Http404
+        missing = mfa.mfa_missing(request.user, request.session)
+        if missing:
+            return mfa.redirect_to_mfa(request, missing)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -187,6 +191,10 @@ def consent_withdraw(request, pk: int):
         consent.person_id != request.user.pk and not selectors.may_work_cases(request.user)
     ):
         raise Http404
+    if consent.person_id != request.user.pk:
+        missing = mfa.mfa_missing(request.user, request.session)
+        if missing:
+            return mfa.redirect_to_mfa(request, missing)
     services.consent_withdraw(consent=consent, by=request.user)
     messages.success(request, _("Your agreement is withdrawn. Nothing more will be done with it."))
     return redirect(request.POST.get("next") or "my_consents")

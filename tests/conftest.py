@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 
 from marketplace.choices import Category
+from referrals.mfa import has_totp
 from tests import factories
+from tests.mfa import mark_session_mfa
 
 JEANNE_STREET = "Rue du Trône 12"
 JEANNE_PHONE = "+32 2 555 01 23"
@@ -80,6 +82,9 @@ def login(db):
     def signed_in(user):
         browser = Client()
         browser.force_login(user)
+        if has_totp(user):
+            # A real sign-in of someone with an authenticator app includes its code.
+            mark_session_mfa(browser, user)
         return browser
 
     return signed_in
