@@ -8,7 +8,12 @@ mkdir -p .run/static
 
 DB_NAME=${DB_NAME:-neighbourhelp}
 APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 libgdal32 gettext)
-[ "${WITH_BROWSER:-0}" = 1 ] && APT_PACKAGES+=(chromium)
+# The browser tests (tests/browser) drive Debian's Chromium and inject axe-core from npm.
+WITH_BROWSER=${WITH_BROWSER:-0}
+if [ "$WITH_BROWSER" = 1 ]; then
+  APT_PACKAGES+=(chromium)
+  command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+fi
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -35,6 +40,17 @@ install_python_packages() {
     say "Installing Python packages"
     .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' 2> >(grep -v "is ignored: it is neither" >&2)
     touch .venv/.installed
+  fi
+}
+
+# node_modules/ from package-lock.json, once: the stamp makes a second run free.
+install_node_packages() {
+  [ "$WITH_BROWSER" = 1 ] || return 0
+  local stamp=node_modules/.installed
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    say "Installing npm packages (axe-core)"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$stamp"
   fi
 }
 
@@ -84,5 +100,6 @@ create_database() {
 
 install_system_packages
 install_python_packages
+install_node_packages
 find_or_start_postgres
 create_database

@@ -1,0 +1,145 @@
+"""Every page passes axe-core's WCAG 2.0/2.1/2.2 A and AA rules, forms too when they show their
+errors; nothing scrolls sideways at 200 % zoom; the keyboard reaches the skip link first."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.browser import world as the_world
+from tests.browser.conftest import assert_accessible, axe, axe_report, sign_in
+
+ROLES = ["anonymous", "helppie", "helpper", "staff"]
+
+
+def walk(page, world, role: str):
+    """Sign in as the role's person, then open each of their pages in turn: yields (key, url)."""
+    if world.people[role] is not None:
+        sign_in(page, world.people[role])
+    for key, who, url in world.pages():
+        if who != role:
+            continue
+        response = page.goto(url)
+        assert response.status == 200, f"{key} ({url}) answered {response.status} to the {role}"
+        yield key, url
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe_and_reflows_at_200_percent_zoom(role, page):
+    """Each page once: axe at 1024 px, then at 640 px (a 1280 px screen zoomed to 200 %) nothing
+    may push the page sideways."""
+    world = the_world.build()
+    failures = []
+    for key, url in walk(page, world, role):
+        violations = axe(page)
+        if violations:
+            failures.append(f"--- {key} {url}\n{axe_report(violations)}")
+        page.set_viewport_size({"width": 640, "height": 720})
+        wide, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if wide > window:
+            failures.append(f"--- {key} {url}: {wide} px wide in a {window} px window at 200 %")
+        page.set_viewport_size({"width": 1024, "height": 800})
+    assert not failures, "\n".join(failures)
+
+
+def _fill_nothing_and_submit(page, form_selector: str) -> None:
+    with page.expect_navigation():
+        page.locator(f"{form_selector} button[type=submit]").last.click()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("role", "key", "form", "fill"),
+    [
+        (
+            "anonymous",
+            "account_login",
+            "main form",
+            {"input[name=login]": "nobody@example.org", "input[name=password]": "wrong"},
+        ),
+        ("anonymous", "account_signup", "main form", {"input[name=email]": "not-an-email"}),
+        ("helppie", "request_create", "main form", {"textarea[name=description]": ""}),
+        ("helppie", "request_create@bad", "main form", {"input[name=hourly_allowance]": "99,999"}),
+        ("staff", "intake", "main form", {"input[name=phone]": "not a phone"}),
+        (
+            "helpper",
+            "helpper_profile",
+            "main form",
+            {"input[name=postcode]": "0000", "input[name=radius_km]": "-3"},
+        ),
+        (
+            "helpper",
+            "availability",
+            "main form",
+            {"input[name=day0-0-start]": "18:00", "input[name=day0-0-end]": "09:00"},
+        ),
+    ],
+    ids=[
+        "login",
+        "signup",
+        "request-empty",
+        "request-invalid",
+        "intake",
+        "helpper-profile",
+        "availability-editor",
+    ],
+)
+def test_forms_showing_their_errors_pass_axe(role, key, form, fill, page):
+    world = the_world.build()
+    if world.people[role] is not None:
+        sign_in(page, world.people[role])
+    page.goto(world.url(key.split("@")[0]))
+    for selector, value in fill.items():
+        page.fill(selector, value)
+    # Browsers would stop an empty required field themselves; the server must say it too.
+    page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    _fill_nothing_and_submit(page, form)
+    errors = page.locator(".errors, .error-summary, .errorlist, [role=alert]")
+    assert errors.count() > 0, f"no error shown on {page.url}:\n{page.inner_text('main')}"
+    assert_accessible(page, f"{key} with errors")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(page):
+    the_world.build()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.className, document.activeElement.getAttribute('href')]"
+    )
+    assert focused == ["skip-link", "#main"]
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
+
+
+def _page_names(patterns, prefix="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            route = str(pattern.pattern)
+            if route.startswith(("admin/", "api/", "_allauth/", "accounts/")):
+                continue
+            names |= _page_names(pattern.url_patterns, prefix + route)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_every_page_of_the_url_configuration_is_walked():
+    """A new page view must join world.PAGES (with who opens it), POST_ONLY or NOT_PAGES."""
+    walked = {key.split("@")[0] for key in the_world.PAGES}
+    known = walked | the_world.POST_ONLY | the_world.NOT_PAGES
+    missing = _page_names(get_resolver().url_patterns) - known
+    assert not missing, f"pages no browser test opens: {sorted(missing)}"
+
+
+def test_the_axe_helper_reports_what_is_wrong(page):
+    """The checks above are only worth something if axe does fail a page with a known fault."""
+    page.set_content('<html lang="fr"><body><main><input type="text"></main></body></html>')
+    violations = axe(page)
+    assert "label" in {violation["id"] for violation in violations}
+    assert "label" in axe_report(violations)
