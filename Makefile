@@ -20,6 +20,8 @@ run: setup $(MO_FILES)
 	@$(PY) manage.py prepare
 	@bash tools/serve.sh
 
+# The browser tests need Chromium and axe-core: setup installs them for `make test` only.
+test: export WITH_BROWSER = 1
 test: setup $(MO_FILES)
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -33,9 +35,23 @@ format: setup
 
 # Refresh the translation catalogues from the code and templates (then translate the new strings).
 messages: setup
-	@for lang in fr nl en; do $(PY) manage.py makemessages -l $$lang --no-obsolete -i '.venv/*' -i 'tools/*' -i 'tests/*' -i 'bench/*' >/dev/null; done
+	@for lang in fr nl en; do $(PY) manage.py makemessages -l $$lang --no-obsolete -i '.venv/*' -i 'tools/*' -i 'tests/*' -i 'bench/*' -i 'node_modules/*' >/dev/null; done
 
 # The matching benchmark on a synthetic Belgium, in its own database (bench/README.md).
 .PHONY: bench-matching
 bench-matching: setup
 	@$(PY) bench/matching.py
+
+# The load benchmark: gunicorn + locust, feed and posting beside a bare view, then a restart of
+# PostgreSQL under load (bench/README.md). Not part of `make test`.
+.PHONY: bench-load
+bench-load: setup $(MO_FILES)
+	@$(PY) -c 'import locust' 2>/dev/null || .venv/bin/pip install -q --disable-pip-version-check -e '.[dev,bench]' 2> >(grep -v "is ignored: it is neither" >&2)
+	@$(PY) bench/load.py
+
+# Schemathesis over the whole API schema with many examples per operation (tests/api/test_fuzz.py
+# runs a few in `make test`). FUZZ_EXAMPLES=500 make fuzz for a longer run.
+.PHONY: fuzz
+FUZZ_EXAMPLES ?= 200
+fuzz: setup $(MO_FILES)
+	@FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_fuzz.py $(PYTEST_ARGS)

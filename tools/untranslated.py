@@ -1,4 +1,4 @@
-"""List the entries of a catalogue still without a translation: `python tools/untranslated.py fr`."""
+"""List the entries of a catalogue still without a translation: `tools/untranslated.py fr`."""
 
 import sys
 from pathlib import Path
