@@ -109,13 +109,15 @@ def _json_error(status: int, code: str, detail: str) -> JsonResponse:
 
 
 def page_not_found(request, exception):
-    """An address under /api/ that names nothing answers in the API's shape, not a page."""
+    """An address under /api/ that names nothing answers in the API's shape; any other address
+    gets the site's page (templates/404.html, in the reader's language)."""
     if request.path.startswith(API_PREFIX):
         return _json_error(404, "not_found", _("Not found."))
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
+    """Under /api/ the API's shape; elsewhere templates/500.html, which needs no context."""
     if request.path.startswith(API_PREFIX):
         return _json_error(500, "error", _("A server error occurred."))
     return defaults.server_error(request)

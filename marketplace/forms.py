@@ -6,6 +6,7 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.choices import Category, Language, Weekday
@@ -74,6 +75,13 @@ class SignupDetailsForm(forms.Form):
     role = forms.ChoiceField(
         label=_("What brings you here?"), choices=ROLE_CHOICES, widget=forms.RadioSelect
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The language the person is reading the form in is the likeliest answer.
+        language = (translation.get_language() or "")[:2]
+        if language in Language.values:
+            self.fields["preferred_language"].initial = language
 
     def signup(self, request, user):
         data = self.cleaned_data

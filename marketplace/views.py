@@ -479,11 +479,16 @@ def language_set(request):
     language = request.POST.get("language")
     response = _back(request, reverse("home"))
     if language in Language.values:
+        # As Django's own set_language does, with every LANGUAGE_COOKIE_* setting honoured.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         if request.user.is_authenticated:
             User.objects.filter(pk=request.user.pk).update(preferred_language=language)
@@ -495,7 +500,13 @@ def text_size_set(request):
     """The "larger text" switch, remembered in a cookie on this device."""
     response = _back(request, reverse("home"))
     if request.POST.get("size") == "large":
-        response.set_cookie(TEXT_SIZE_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            TEXT_SIZE_COOKIE,
+            "large",
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
     else:
         response.delete_cookie(TEXT_SIZE_COOKIE)
     return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -108,7 +109,9 @@ def week_planner(request):
         )
         return redirect(f"{reverse('week_planner')}?week={week}")
     if request.method == "POST" and request.POST.get("action") == "apply":
-        plan = get_object_or_404(WeekPlan, pk=request.POST.get("plan"), applied_at__isnull=True)
+        plan = get_object_or_404(
+            WeekPlan, pk=_whole_number(request.POST.get("plan")), applied_at__isnull=True
+        )
         applied = assignment.plan_apply(
             assignments={int(v): h for v, h in plan.assignments.items()}, by=request.user
         )
@@ -128,7 +131,20 @@ def week_planner(request):
             {"visit": visit, "helpper": helppers.get(plan.assignments[str(visit.pk)])}
             for visit in visits[:300]
         ]
-    return render(request, "matching/week_planner.html", {"week": week, "plan": plan, "rows": rows})
+    context = {"week": week, "week_title": _week_title(week_start), "plan": plan, "rows": rows}
+    return render(request, "matching/week_planner.html", context)
+
+
+def _week_title(monday: date) -> str:
+    """ "Week 49 (30 November – 6 December 2026)" in the reader's language; the ISO form
+    ("2026-W49") stays for forms and addresses."""
+    sunday = monday + timedelta(days=6)
+    first = date_format(monday, "j F" if monday.year == sunday.year else "j F Y")
+    return _("Week %(number)d (%(first)s – %(last)s)") % {
+        "number": monday.isocalendar().week,
+        "first": first,
+        "last": date_format(sunday, "j F Y"),
+    }
 
 
 @login_required
@@ -147,11 +163,18 @@ def visit_release(request, pk: int):
     return redirect("request_detail", pk=visit.request_id)
 
 
+def _whole_number(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
 @login_required
 @require_POST
 def backup_choose(request, pk: int):
     help_request = marketplace_selectors.help_request_for(user=request.user, pk=pk)
-    helpper = get_object_or_404(User, pk=request.POST.get("helpper"))
+    helpper = User.objects.filter(pk=_whole_number(request.POST.get("helpper"))).first()
+    if helpper is None:
+        messages.error(request, _("Choose one of the helppers who offered."))
+        return redirect("request_detail", pk=pk)
     try:
         services.backup_set(request=help_request, helpper=helpper, by=request.user)
     except ValidationError as error:

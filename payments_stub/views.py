@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -256,7 +257,9 @@ def billing_overview(request):
         run = partial(tasks.run_billing.enqueue, f"{month:%Y-%m}", request.user.pk)
         transaction.on_commit(run)
         messages.success(
-            request, _("Billing for %(month)s has started.") % {"month": f"{month:%Y-%m}"}
+            request,
+            _("Billing for %(month)s has started.")
+            % {"month": date_format(month, "YEAR_MONTH_FORMAT")},
         )
         return redirect(f"{reverse('billing_overview')}?month={month:%Y-%m}")
     context = {"overview": selectors.billing_overview(month=month), "month_text": f"{month:%Y-%m}"}

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from referrals import selectors
+from referrals.labels import SIGNAL_TEXTS
 from referrals.models import (
     RESPONSE_TARGETS,
     TIERS,
@@ -400,8 +401,15 @@ def visit_report_submit(*, visit, helpper, concerns: list[str], text: str = "") 
     return report
 
 
-def _signal_case(person, rule: str, text: str) -> Case | None:
-    """A low-tier case for a pattern noticed over time, once per person and rule while open."""
+def _in_english(text) -> str:
+    with translation.override("en"):
+        return str(text)
+
+
+def _signal_case(person, rule: str) -> Case | None:
+    """A low-tier case for a pattern noticed over time, once per person and rule while open.
+    The evidence keeps the rule and its note in English; staff read it in their language
+    (labels.SIGNAL_TEXTS)."""
     if (
         Case.objects.filter(person=person, source=Case.Source.SIGNAL, source_ref=rule)
         .exclude(status__in=Case.CLOSED)
@@ -415,7 +423,7 @@ def _signal_case(person, rule: str, text: str) -> Case | None:
         source=Case.Source.SIGNAL,
         source_ref=rule,
         rules=[rule],
-        evidence=[{"rule": rule, "text": text}],
+        evidence=[{"rule": rule, "text": _in_english(SIGNAL_TEXTS[rule])}],
         created_at=now,
         due_at=now + RESPONSE_TARGETS["low"],
     )
@@ -459,9 +467,7 @@ def signals_scan(*, now=None) -> list[Case]:
         ),
     ).filter(done__gte=3, cancelled__gte=1, kept=0)
     for person in regulars:
-        opened.append(
-            _signal_case(person, "signal.cancels_everything", "cancelled every visit lately")
-        )
+        opened.append(_signal_case(person, "signal.cancels_everything"))
     company = User.objects.annotate(
         lately=Count(
             "help_requests",
@@ -477,9 +483,7 @@ def signals_scan(*, now=None) -> list[Case]:
         ),
     ).filter(lately__gte=3, before=0)
     for person in company:
-        opened.append(
-            _signal_case(person, "signal.company_rise", "many requests for company lately")
-        )
+        opened.append(_signal_case(person, "signal.company_rise"))
     ended = (
         HelpRequest.objects.filter(
             recurrence="weekly",
@@ -493,13 +497,7 @@ def signals_scan(*, now=None) -> list[Case]:
         if not Visit.objects.filter(
             request__helppie=series.helppie, starts_at__gte=recent
         ).exists():
-            opened.append(
-                _signal_case(
-                    series.helppie,
-                    "signal.silence_after_series",
-                    "silence since a long series ended",
-                )
-            )
+            opened.append(_signal_case(series.helppie, "signal.silence_after_series"))
     reported = (
         VisitReport.objects.filter(created_at__gte=now - timedelta(days=60))
         .exclude(concerns=[])
@@ -509,11 +507,7 @@ def signals_scan(*, now=None) -> list[Case]:
     )
     for row in reported:
         person = User.objects.get(pk=row["visit__request__helppie"])
-        opened.append(
-            _signal_case(
-                person, "signal.repeated_concerns", "helppers reported concerns repeatedly"
-            )
-        )
+        opened.append(_signal_case(person, "signal.repeated_concerns"))
     return [case for case in opened if case is not None]
 
 

@@ -7,11 +7,16 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django_tasks import default_task_backend, task
 
-from referrals import services
-from referrals.models import Referral, SentinelAlert
+from marketplace.choices import Language
+from referrals import labels, services
+from referrals.models import Consent, Referral, SentinelAlert
 
 
 @task()
@@ -30,16 +35,48 @@ def send_sentinel_alert(alert_id: int) -> bool:
             alert.status = SentinelAlert.Status.STOPPED
             alert.save(update_fields=["status"])
             return False
-        lines = [f"{key}: {value}" for key, value in alert.payload.items()]
-        send_mail(
-            "Neighbourhelp: sentinel alert (with the person's consent)",
-            "\n".join(lines),
-            None,
-            [alert.recipient],
-        )
+        subject, body = _alert_email(alert.payload)
+        send_mail(subject, body, None, [alert.recipient])
         alert.status, alert.sent_at = SentinelAlert.Status.SENT, timezone.now()
         alert.save(update_fields=["status", "sent_at"])
     return True
+
+
+def _alert_email(payload: dict) -> tuple[str, str]:
+    """The alert in the programme's language (one address for the whole programme: the site's
+    default language), every field named and every code as words."""
+    with translation.override(settings.LANGUAGE_CODE):
+        given = parse_datetime(payload.get("consent_given_at", ""))
+        context = {
+            **payload,
+            "language": labels.choice_label(Language, payload.get("language", "")),
+            "needs": [labels.need_label(code) for code in payload.get("needs", [])],
+            "consent_given_at": (
+                date_format(timezone.localtime(given), "DATETIME_FORMAT") if given else "—"
+            ),
+            "consent_channel": labels.choice_label(
+                Consent.Channel, payload.get("consent_channel", "")
+            ),
+        }
+        subject = render_to_string("referrals/email/sentinel_alert_subject.txt", context)
+        body = render_to_string("referrals/email/sentinel_alert_body.txt", context)
+    return subject.strip(), body
+
+
+def _reminder_email(referral: Referral) -> tuple[str, str]:
+    """The reminder in the language of the coordinator who made the referral."""
+    recipient = referral.made_by
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "recipient": recipient,
+            "case_id": referral.case_id,
+            "service": str(referral.service),
+            "due": date_format(referral.follow_up_on, "DATE_FORMAT"),
+            "url": settings.SITE_URL + reverse("case_detail", args=[referral.case_id]),
+        }
+        subject = render_to_string("referrals/email/referral_reminder_subject.txt", context)
+        body = render_to_string("referrals/email/referral_reminder_body.txt", context)
+    return subject.strip(), body
 
 
 def referral_reminders(*, today=None) -> int:
@@ -51,14 +88,7 @@ def referral_reminders(*, today=None) -> int:
     count = 0
     for referral in due:
         if referral.made_by and referral.made_by.email:
-            send_mail(
-                "Neighbourhelp: a referral to follow up",
-                f"Case #{referral.case_id}: follow up the referral to {referral.service} "
-                f"(due {referral.follow_up_on:%d/%m/%Y}).\n"
-                f"{settings.SITE_URL}/staff/cases/{referral.case_id}/",
-                None,
-                [referral.made_by.email],
-            )
+            send_mail(*_reminder_email(referral), None, [referral.made_by.email])
         referral.reminded_at = timezone.now()
         referral.save(update_fields=["reminded_at"])
         count += 1

@@ -305,17 +305,17 @@ def social_map(request):
 
 
 class ServiceForm(forms.Form):
-    name_fr = forms.CharField(label="Nom (FR)", max_length=200)
-    name_nl = forms.CharField(label="Naam (NL)", max_length=200)
-    name_en = forms.CharField(label="Name (EN)", max_length=200)
+    name_fr = forms.CharField(label=gettext_lazy("Name in French"), max_length=200)
+    name_nl = forms.CharField(label=gettext_lazy("Name in Dutch"), max_length=200)
+    name_en = forms.CharField(label=gettext_lazy("Name in English"), max_length=200)
     description_fr = forms.CharField(
-        label="Description (FR)", widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Description in French"), widget=forms.Textarea(attrs={"rows": 3})
     )
     description_nl = forms.CharField(
-        label="Beschrijving (NL)", widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Description in Dutch"), widget=forms.Textarea(attrs={"rows": 3})
     )
     description_en = forms.CharField(
-        label="Description (EN)", widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Description in English"), widget=forms.Textarea(attrs={"rows": 3})
     )
     url = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Service.Status.choices)

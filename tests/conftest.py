@@ -3,7 +3,9 @@ Marc helps too but lives in Liège; Sofie is nearby but only gardens; Bob is a s
 coordinates."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from marketplace.choices import Category
 from referrals.mfa import has_totp
@@ -12,6 +14,14 @@ from tests.mfa import mark_session_mfa
 
 JEANNE_STREET = "Rue du Trône 12"
 JEANNE_PHONE = "+32 2 555 01 23"
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in an earlier test activates its
+    reader's language for the whole thread, which would make messages depend on test order."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -25,7 +25,14 @@
     var home = [parseFloat(element.dataset.homeLat), parseFloat(element.dataset.homeLng)];
     element.hidden = false;
 
-    var map = window.L.map(element, { scrollWheelZoom: false });
+    // Leaflet's own zoom buttons are titled in English: ours carry the page's language.
+    var map = window.L.map(element, { scrollWheelZoom: false, zoomControl: false });
+    window.L.control
+      .zoom({
+        zoomInTitle: element.dataset.zoomIn || "+",
+        zoomOutTitle: element.dataset.zoomOut || "-",
+      })
+      .addTo(map);
     window.L.tileLayer(element.dataset.tilesUrl, {
       attribution: element.dataset.tilesAttribution,
       maxZoom: 17,

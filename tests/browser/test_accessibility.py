@@ -4,8 +4,10 @@ errors; nothing scrolls sideways at 200 % zoom; the keyboard reaches the skip li
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests import factories
 from tests.browser import world as the_world
 from tests.browser.conftest import assert_accessible, axe, axe_report, sign_in
 
@@ -40,6 +42,27 @@ def test_every_page_passes_axe_and_reflows_at_200_percent_zoom(role, page):
         if wide > window:
             failures.append(f"--- {key} {url}: {wide} px wide in a {window} px window at 200 %")
         page.set_viewport_size({"width": 1024, "height": 800})
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_error_pages_pass_axe_too(page):
+    """404 in the site's layout, for a visitor and a signed-in person; 500 standing alone. (No
+    world needed: an error page shows nothing of anyone's.)"""
+    people = {"anonymous": None, "helppie": factories.UserFactory(is_helppie=True)}
+    failures = []
+    for key, (role, url, status) in the_world.ERROR_PAGES.items():
+        if people[role] is not None:
+            sign_in(page, people[role])
+        response = page.goto(url)
+        assert response.status == status, f"{key} ({url}) answered {response.status}"
+        violations = axe(page)
+        if violations:
+            failures.append(f"--- {key} {url}\n{axe_report(violations)}")
+    page.set_content(render_to_string("500.html"))
+    violations = axe(page)
+    if violations:
+        failures.append(f"--- 500\n{axe_report(violations)}")
     assert not failures, "\n".join(failures)
 
 

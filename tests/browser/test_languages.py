@@ -62,6 +62,19 @@ def test_no_page_is_left_in_english(role, new_page):
     )
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_error_pages_are_not_left_in_english(language, new_page):
+    page = new_page(language=language)
+    for key, (role, url, status) in the_world.ERROR_PAGES.items():
+        if role != "anonymous":
+            continue
+        assert page.goto(url).status == status
+        assert page.evaluate("document.documentElement.lang") == language, key
+        found = english_in(page.evaluate(VISIBLE_TEXTS), language)
+        assert not found, f"English left on the {key} page in {language}: {found}"
+
+
 def test_the_check_finds_english_left_on_a_french_page():
     assert english_in(["Mes demandes", "Ask for help"], "fr") == ["Ask for help"]
     assert english_in(

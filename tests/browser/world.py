@@ -92,6 +92,13 @@ POST_ONLY = {
     "calendar_renew",
 }
 
+# The site's error pages, opened as who, at what address, answering what status. (500.html
+# is rendered on its own: nothing on a working server answers with it.)
+ERROR_PAGES: dict[str, tuple[str, str, int]] = {
+    "404": ("anonymous", "/nothing-lives-here/", 404),
+    "404@helppie": ("helppie", "/nothing-lives-here/", 404),
+}
+
 # Not pages: files for other programs (a spreadsheet, a calendar app).
 NOT_PAGES = {"statement_csv", "calendar_feed", "my_data_download"}
 

@@ -1,5 +1,6 @@
 """Pages in French, Dutch and English, switchable, remembered; larger text that persists."""
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -52,3 +53,24 @@ def test_every_form_field_has_a_label(jeanne, login):
         assert f'for="{field_id}"' in body or re.search(
             rf'<label[^>]*>\s*<input[^>]*id="{field_id}"', body
         ), field_id
+
+
+def test_the_language_cookie_follows_the_language_cookie_settings(settings):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    settings.LANGUAGE_COOKIE_HTTPONLY = True
+    settings.LANGUAGE_COOKIE_SAMESITE = "Strict"
+    settings.LANGUAGE_COOKIE_PATH = "/"
+    response = Client().post(reverse("language_set"), {"language": "nl"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "nl" and cookie["max-age"] == settings.LANGUAGE_COOKIE_AGE
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert cookie["path"] == "/"
+
+
+def test_the_sign_up_form_proposes_the_language_the_page_is_read_in(db):
+    browser = Client()
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    body = browser.get(reverse("account_signup")).content.decode()
+    assert '<option value="nl" selected>' in body
+    english = Client(headers={"accept-language": "en"}).get(reverse("account_signup"))
+    assert '<option value="en" selected>' in english.content.decode()

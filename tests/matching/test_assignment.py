@@ -133,6 +133,12 @@ def test_staff_preview_and_apply_the_plan_on_a_page(tricky_week, claire, login):
     assert Visit.objects.get(pk=garden.pk).helpper == anna
 
 
+def test_the_week_planner_names_the_week_with_its_days_in_the_readers_language(claire, login):
+    page = login(claire).get(reverse("week_planner"), {"week": "2026-W49"}).content.decode()
+    assert "Semaine 49 (du 30 novembre au 6 décembre 2026)" in page
+    assert 'value="2026-W49"' in page  # the ISO week stays the form's and the address's value
+
+
 def test_the_week_planner_is_for_staff_only(bob, login):
     assert login(bob).get(reverse("week_planner")).status_code == 302
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from marketplace.models import Offer
 from matching.models import Invitation
 from payments_stub.models import HoursLog
+from tests.pages.conftest import page
 from tests.payments.conftest import log, visit_done
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -34,7 +35,8 @@ def test_answering_an_invitation_with_htmx_returns_the_answered_card(invitation,
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert f'id="invitation-{invitation.pk}"' in html and 'role="status"' in html
+    # The answer takes the keyboard focus the pressed button had (js/swap-focus.js).
+    assert f'id="invitation-{invitation.pk}" tabindex="-1" data-swap-focus' in html
     assert Offer.objects.filter(request=invitation.request, helpper=pieter).exists()
     # Nothing left over to flash on the next page.
     assert list(get_messages(response.wsgi_request)) == []
@@ -81,7 +83,7 @@ def test_confirming_hours_with_htmx_returns_the_confirmed_row(hours, jeanne, log
     )
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
-    assert f'id="hours-{hours.pk}"' in html and 'role="status"' in html
+    assert f'id="hours-{hours.pk}" tabindex="-1" data-swap-focus' in html
     assert "hx-post" not in html  # the buttons are gone
     hours.refresh_from_db()
     assert hours.status == HoursLog.Status.VALIDATED
@@ -119,3 +121,14 @@ def test_the_helpper_cannot_confirm_their_own_hours_with_htmx(hours, pieter, log
     assert response.status_code == 403
     hours.refresh_from_db()
     assert hours.status == HoursLog.Status.SUBMITTED
+
+
+def test_the_lists_that_htmx_answers_swap_into_announce_the_answer(
+    invitation, hours, pieter, jeanne, login
+):
+    """The live region must be on the page before the swap for screen readers to speak it."""
+    cards, rows = '<ul class="cards" aria-live="polite">', '<ul class="rows" aria-live="polite">'
+    assert cards in page(login(pieter).get(reverse("home")))
+    assert cards in page(login(pieter).get(reverse("invitations")))
+    assert rows in page(login(jeanne).get(reverse("home")))
+    assert "js/swap-focus.js" in page(login(jeanne).get(reverse("home")))

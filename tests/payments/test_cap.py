@@ -54,7 +54,7 @@ def test_past_the_cap_pieter_may_accept_no_new_visit(pieter, jeannes_request):
         services.ensure_below_cap(pieter, year=year)
     assert error.value.code == "earnings_cap"
     assert error.value.messages == [
-        f"The yearly earnings limit of €\xa0100.00 for {year} is reached (€\xa0104.00 so far): "
+        f"The yearly earnings limit of €100.00 for {year} is reached (€104.00 so far): "
         "no new visits can be accepted until next year."
     ]
 

@@ -4,8 +4,11 @@ Defaults (settings): a platform fee of € 2.00 per hour paid by the helppie, 10
 from the helpper's allowance. Every amount is rounded half up to the cent, once per hours log.
 """
 
+import pytest
 from django.test import override_settings
+from django.utils import translation
 
+from marketplace.templatetags.money import euro
 from payments_stub import billing, money, selectors, services
 from payments_stub.models import Account, Statement
 from tests.payments.conftest import last_month, log, logged_and_validated, visit_done
@@ -117,3 +120,21 @@ def test_rates_come_from_the_settings_and_are_kept_with_the_hours(visit):
     # The fee is the one in force when the hours were logged: 150 min × € 1.50 = € 3.75.
     assert hours.fee_cents == 375
     assert hours.withheld_cents == 400  # 20 % of € 20.00
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("fr", "7\u00a0460,50\u00a0€"),
+        ("nl", "€\u00a07.460,50"),
+        ("en", "€7,460.50"),
+    ],
+)
+def test_amounts_are_written_the_way_each_language_writes_euro(language, shown):
+    with translation.override(language):
+        assert euro(746_050) == shown
+
+
+def test_an_english_refund_puts_the_minus_before_the_euro_sign():
+    with translation.override("en"):
+        assert euro(-850) == "-€8.50"

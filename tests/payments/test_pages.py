@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from payments_stub import billing, services
 from payments_stub.models import FundMembership, HoursLog, Payment, Statement
@@ -255,8 +257,14 @@ def test_claire_runs_the_billing_from_the_page(
     logged_and_validated(visit)
 
     with django_capture_on_commit_callbacks(execute=True):
-        login(claire).post(reverse("billing_overview"), {"month": f"{last_month():%Y-%m}"})
+        response = login(claire).post(
+            reverse("billing_overview"), {"month": f"{last_month():%Y-%m}"}, follow=True
+        )
     assert Payment.objects.filter(status="succeeded").count() == 2
+    # The month in words, in Claire's language (French): "novembre 2026", not "2026-11".
+    with translation.override("fr"):
+        month = date_format(last_month(), "YEAR_MONTH_FORMAT")
+    assert f"La facturation de {month}" in response.content.decode()
 
 
 def test_the_billing_overview_costs_the_same_queries_however_busy(
