@@ -6,5 +6,6 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self) -> None:
-        # The OpenAPI description of the token authentication (drf-spectacular extension).
-        from api import schema  # noqa: F401
+        # The system checks (api/checks.py) and the OpenAPI description of the token
+        # authentication (a drf-spectacular extension) register themselves on import.
+        from api import checks, schema  # noqa: F401

@@ -118,6 +118,18 @@ ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "marketplace.accounts.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
+# How many proxies we run in front of gunicorn, each appending the address it saw to
+# X-Forwarded-For. 0 (the default) ignores the header and takes REMOTE_ADDR: anyone can send an
+# X-Forwarded-For, so trusting it unasked would give every request a fresh throttle and login
+# rate-limit bucket. With n proxies the n-th address from the right is the client's. Read by
+# allauth (login rate limits) and by DRF (REST_FRAMEWORK["NUM_PROXIES"]: the API's throttles).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"DJANGO_TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}."
+    )
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -143,6 +155,8 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Neighbourhelp <hello@neighbourhelp.localhost>")
 
+# Throttles, login rate limits and the one-use check of authenticator codes count in this
+# cache: production needs REDIS_URL, or each worker counts alone (check api.W001, api/checks.py).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
@@ -169,7 +183,7 @@ RECURRENCE_HORIZON_WEEKS = env_int("RECURRENCE_HORIZON_WEEKS", 26)
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = env_str(
     "MAP_TILES_ATTRIBUTION",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 
 # Matching: how many candidates are invited at a time, how long they have to answer, and how
@@ -237,6 +251,7 @@ REST_FRAMEWORK = {
         "api.throttling.WriteUserThrottle",
         "api.throttling.WriteIPThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
@@ -289,6 +304,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", PRODUCTION)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,3 +11,8 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def get_phone(self, user):
+        """Phone numbers are contact details shared once both sides agree (see the profile),
+        never a way to sign in: the app's phone endpoint has nothing to show."""
+        return None

@@ -13,17 +13,21 @@ What the export leaves out, on purpose:
   about the person visited, so a helpper's export lists the reports they sent, not their content.
 
 What erasure keeps, on purpose: the payments records (hours with their amounts and dates,
-statements, payments, the ledger and the hours history) stay, because accounting law requires
-them and the ledger is append-only; they point to the same user row, now without a name, email,
-phone or password. Requests with hours stay as anonymised shells (no description, the place
-reduced to its postcode area) so those records still make sense; everything else goes.
+statements, payments, the ledger and the hours history, its notes blanked) stay, because
+accounting law requires them and the ledger is append-only; they point to the same user row,
+now without a name, email, phone or password. Requests with hours stay as anonymised shells (no
+description, the place reduced to its postcode area) so those records still make sense;
+everything else goes. The admin's history keeps its rows without the names (privacy/admin_log.py).
 """
 
 from __future__ import annotations
 
+import json
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -45,7 +49,8 @@ from marketplace.models import (
 )
 from matching import services as matching_services
 from matching.models import Invitation
-from payments_stub.models import FundMembership, HoursLog, Statement
+from payments_stub.models import FundMembership, HoursEvent, HoursLog, Statement
+from privacy import admin_log
 from privacy.models import PrivacyLog
 from referrals.models import Case, Consent, Referral, SentinelAlert, VisitReport
 
@@ -340,7 +345,9 @@ def _memberships(user: User) -> list[dict]:
 
 def export_for(user: User, *, by: User | None = None, channel: str = "web") -> dict:
     """Everything the platform holds about `user` that is theirs to have, as JSON-ready data.
-    Logged (PrivacyLog, ids only) as asked by `by`, the person themselves by default."""
+    Logged (PrivacyLog, ids only) as asked by `by`: on the website the person themselves by
+    default; by command, nobody named unless given."""
+    actor = by if by is not None or channel != PrivacyLog.Channel.WEB else user
     data = {
         "format": "neighbourhelp-personal-data/1",
         "exported_at": _when(timezone.now()),
@@ -359,12 +366,17 @@ def export_for(user: User, *, by: User | None = None, channel: str = "web") -> d
         "blocked_people": [_other(b.blocked) for b in user.blocks_made.select_related("blocked")],
     }
     PrivacyLog.objects.create(
-        actor_id=(by or user).pk,
+        actor_id=actor.pk if actor is not None else None,
         subject_id=user.pk,
         action=PrivacyLog.Action.EXPORT,
         channel=channel,
     )
     return data
+
+
+def export_json(data: dict) -> str:
+    """The export as the file people get: UTF-8 JSON, indented, dates in ISO 8601."""
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
 # --- Erasure ------------------------------------------------------------------------------
@@ -434,12 +446,21 @@ def _erase_marketplace(person: User) -> None:
     CalendarFeed.objects.filter(user=person).delete()
 
 
-def _erase_account(person: User) -> None:
+def _erase_payments_words(person: User) -> None:
+    """The numbers stay (accounting); the words about the person go: the helpper's note, the
+    helppie's reason for questioning, every note in the history of their hours (the trigger of
+    payments_stub 0004 lets exactly this redaction through) and their member number."""
     HoursLog.objects.filter(helpper=person).update(note="")
     HoursLog.objects.filter(helppie=person).update(dispute_reason="")
+    theirs = HoursLog.objects.filter(Q(helpper=person) | Q(helppie=person))
+    HoursEvent.objects.filter(hours__in=theirs).exclude(note="").update(note="")
     FundMembership.objects.filter(helppie=person, ended_at__isnull=True).update(
         ended_at=timezone.now()
     )
+    FundMembership.objects.filter(helppie=person).update(member_number="")
+
+
+def _erase_account(person: User) -> None:
     EmailAddress.objects.filter(user=person).delete()
     Authenticator.objects.filter(user=person).delete()
     person.groups.clear()
@@ -458,19 +479,23 @@ def person_erase(*, person: User, by: User | None, channel: str = "web") -> None
     """Remove or anonymise everything personal about `person`, in one transaction.
 
     Guarantees: afterwards nobody can sign in as them; their name, email, phone, streets,
-    descriptions, messages, helpper profile, visit reports, cases and consents are gone; their
-    payments records and ledger entries remain, balanced and pointing at the anonymised row;
-    a PrivacyLog row (ids only) says who asked.
+    descriptions, messages, helpper profile, visit reports, cases and consents are gone, and so
+    are the notes on their hours, their member numbers and the names the admin's history gives
+    them and their rows; their payments records and ledger entries remain, balanced and
+    pointing at the anonymised row; a PrivacyLog row (ids only) says who asked.
     """
     if is_erased(person):
         raise ValidationError(_("This person's data is already erased."))
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
+        logged = admin_log.targets_of(person)  # before their rows go
         _release_visits(person)
         _erase_referrals(person)
         _erase_marketplace(person)
         _erase_requests(person)
+        _erase_payments_words(person)
         _erase_account(person)
+        admin_log.anonymise(logged)
         PrivacyLog.objects.create(
             actor_id=by.pk if by is not None else None,
             subject_id=person.pk,

@@ -40,6 +40,37 @@ def test_writes_from_one_address_are_throttled_whoever_signs_in(shopping, app, s
     assert answers == [201, 201, 429]
 
 
+def test_a_made_up_forwarded_for_header_gives_no_fresh_bucket(shopping, app, settings, claire):
+    """No proxy is trusted by default (DJANGO_TRUSTED_PROXY_COUNT=0): the header is ignored."""
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == 0
+    settings.API_WRITE_RATE_IP = "2/min"
+    helppers = [factories.helpper(postcode="1050", by=claire) for _ in range(3)]
+    offers = f"/api/v1/requests/{shopping.pk}/offers/"
+
+    answers = [
+        app(h).post(offers, {}, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n, h in enumerate(helppers)
+    ]
+
+    assert answers == [201, 201, 429]
+
+
+def test_behind_one_proxy_the_address_it_saw_is_the_client(shopping, app, settings, claire):
+    """The proxy appends the address it saw: the last one counts, whatever the caller wrote."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.API_WRITE_RATE_IP = "2/min"
+    helppers = [factories.helpper(postcode="1050", by=claire) for _ in range(4)]
+    offers = f"/api/v1/requests/{shopping.pk}/offers/"
+    seen = ["203.0.113.7", "1.2.3.4, 203.0.113.7", "5.6.7.8, 203.0.113.7", "203.0.113.8"]
+
+    answers = [
+        app(h).post(offers, {}, HTTP_X_FORWARDED_FOR=xff).status_code
+        for h, xff in zip(helppers, seen, strict=True)
+    ]
+
+    assert answers == [201, 201, 429, 201]
+
+
 def test_the_schema_is_valid_openapi_without_a_single_warning(db, tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
 

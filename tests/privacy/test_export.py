@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from io import StringIO
 
+import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from privacy.models import PrivacyLog
@@ -107,3 +110,38 @@ def test_strangers_must_sign_in_first(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
+
+
+# --- for people without a login: the command ------------------------------------------------
+
+
+def without_time(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "exported_at"}
+
+
+def test_the_command_writes_the_same_json_as_the_download(world, jeanne, claire, login):
+    browser = login(jeanne)  # signing in first: the profile holds her last login
+    downloaded = browser.get(reverse("my_data_download")).content.decode()
+    out = StringIO()
+    call_command("export_person", jeanne.email, "--by", claire.email, stdout=out)
+
+    assert without_time(json.loads(out.getvalue())) == without_time(json.loads(downloaded))
+
+
+def test_the_command_is_logged_with_the_coordinator_and_its_channel(world, jeanne, claire):
+    call_command("export_person", str(jeanne.pk), "--by", str(claire.pk), stdout=StringIO())
+    call_command("export_person", jeanne.email, stdout=StringIO())
+
+    logged = list(
+        PrivacyLog.objects.order_by("pk").values_list("actor_id", "subject_id", "action", "channel")
+    )
+    assert logged == [
+        (claire.pk, jeanne.pk, "export", "command"),
+        (None, jeanne.pk, "export", "command"),
+    ]
+
+
+def test_the_export_command_names_an_unknown_person(db):
+    with pytest.raises(CommandError, match="nobody@example.org"):
+        call_command("export_person", "nobody@example.org", stdout=StringIO())
+    assert not PrivacyLog.objects.exists()

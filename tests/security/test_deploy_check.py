@@ -28,6 +28,8 @@ def production_env(**extra: str) -> dict:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="neighbourhelp.example.be",
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://127.0.0.1:5432/neighbourhelp"),
+        # The shared cache production needs (api.W001); the check never connects to it.
+        REDIS_URL="redis://127.0.0.1:6379/0",
         **extra,
     )
     return env
@@ -59,6 +61,29 @@ def test_the_deploy_check_does_complain_when_hsts_is_turned_off():
     )  # fmt: skip
     assert done.returncode != 0
     assert "security.W004" in done.stderr and "security.W012" in done.stderr
+
+
+def test_the_deploy_check_warns_when_production_has_no_shared_cache():
+    """Without REDIS_URL each worker would count throttles and login failures on its own."""
+    env = production_env()
+    del env["REDIS_URL"]
+    done = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert done.returncode != 0
+    assert "api.W001" in done.stderr and "REDIS_URL" in done.stderr
+
+
+def test_the_cache_check_is_quiet_outside_production():
+    env = production_env()
+    env["DJANGO_ENV"] = "development"
+    del env["REDIS_URL"]
+    done = manage("check", "--deploy", env=env)
+    assert "api.W001" not in done.stdout + done.stderr
+
+
+def test_a_negative_proxy_count_stops_the_start():
+    done = manage("check", env=production_env(DJANGO_TRUSTED_PROXY_COUNT="-1"))
+    assert done.returncode != 0
+    assert "DJANGO_TRUSTED_PROXY_COUNT" in done.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.models import User
 from privacy import services
+from privacy.management.people import find_person
 
 
 class Command(BaseCommand):
@@ -17,18 +17,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    def _find(self, key: str) -> User:
-        found = User.objects.filter(pk=int(key)) if key.isdigit() else None
-        if found is None:
-            found = User.objects.filter(email__iexact=key.strip())
-        person = found.first()
-        if person is None:
-            raise CommandError(f"No person with the email or id {key!r}.")
-        return person
-
     def handle(self, *args, person, by, yes, **options):
-        subject = self._find(person)
-        actor = self._find(by) if by else None
+        subject = find_person(person)
+        actor = find_person(by) if by else None
         if not yes and options.get("interactive", True):
             answer = input(f"Erase person #{subject.pk}? This cannot be undone. [y/N] ")
             if answer.strip().lower() not in {"y", "yes"}:
