@@ -14,3 +14,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
     @property
     def max_page_size(self) -> int:
         return settings.API_MAX_PAGE_SIZE
+
+    def expected_slice(self, request) -> slice | None:
+        """The rows the page asked for will come from, known before counting, so a list can
+        read them along with its count; None when that takes the count ("last", nonsense)."""
+        size = self.get_page_size(request)
+        try:
+            number = int(request.query_params.get(self.page_query_param, 1))
+        except (TypeError, ValueError):
+            return None
+        if number < 1 or not size:
+            return None
+        return slice((number - 1) * size, number * size)

@@ -19,11 +19,17 @@ def point(latitude: float, longitude: float) -> Point:
 
 def blurred(location: Point) -> Point:
     """The centre of the ~500 m grid cell holding a point: near enough to judge, not to find."""
-    lat = (math.floor(location.y / GRID_DEGREES_LAT) + 0.5) * GRID_DEGREES_LAT
+    return point(*blurred_degrees(location.y, location.x))
+
+
+def blurred_degrees(latitude: float, longitude: float) -> tuple[float, float]:
+    """`blurred` on plain numbers (latitude, longitude): lists read them from SQL as floats, so
+    a page of cards builds no geometry."""
+    lat = (math.floor(latitude / GRID_DEGREES_LAT) + 0.5) * GRID_DEGREES_LAT
     # The row's own latitude sets its column width, so every point of a cell agrees on it.
     lon_step = GRID_DEGREES_LAT / math.cos(math.radians(lat))
-    lon = (math.floor(location.x / lon_step) + 0.5) * lon_step
-    return point(round(lat, 5), round(lon, 5))
+    lon = (math.floor(longitude / lon_step) + 0.5) * lon_step
+    return round(lat, 5), round(lon, 5)
 
 
 def about_distance(metres: float) -> str:

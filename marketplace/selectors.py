@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, time
+from functools import cached_property
 
 from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
+from django.db import connection
 from django.db.models import Count, F, Func, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from marketplace import geo
+from marketplace.choices import Category
 from marketplace.geocoding import gazetteer
 from marketplace.models import HelpperProfile, HelpRequest, Message, Offer, User, Visit
 
@@ -65,6 +70,210 @@ def open_requests_near(*, helpper: User) -> QuerySet[HelpRequest]:
             Offer.objects.filter(request=OuterRef("pk"), helpper=helpper).values("status")[:1]
         ),
     ).order_by(GeometryDistance("place__location", profile.location))
+
+
+NEAR_ME_LIMIT = 100  # the nearest open requests a list shows: the page's cards, the API's feed
+
+# `open_requests_near` in SQL, for the list helppers read most (the API feed): the ORM spent
+# more time building and compiling that query (~4 ms, twice with the count) than PostgreSQL spent
+# answering it (1-2 ms for the nearest 100 of 550 in bench/load.py). Same conditions, same bounds
+# (the `&&` box the GiST index answers and `<->` comparisons: see `open_requests_near` on why not
+# `ST_DWithin`); tests/marketplace/test_near_me.py checks that both find the same requests.
+# `{extra}` takes the filters the reader chose, `{here}` is the helpper's point; `r.id` keeps two
+# requests at one place in the same order from page to page.
+_NEAREST_SQL = """
+    SELECT r.id, row_number() OVER (ORDER BY p.location <-> {here}, r.id) AS n
+    FROM marketplace_helprequest r
+    JOIN marketplace_place p ON p.id = r.place_id
+    WHERE r.status = 'open'
+      AND r.category = ANY(%(categories)s::varchar[])
+      AND r.languages && %(languages)s::varchar[]
+      AND p.location && _ST_Expand({here}, %(radius)s)
+      AND p.location <-> {here} <= %(radius)s
+      AND p.location <-> {here} <= r.max_distance_m
+      AND r.helppie_id <> %(helpper)s
+      {extra}
+    ORDER BY p.location <-> {here}, r.id
+    LIMIT %(limit)s
+"""
+# What a card shows: never the street, the exact point only to be blurred.
+_CARD_COLUMNS = """
+    r.id, r.category, r.description, r.recurrence, r.starts_on, r.start_time,
+    r.duration_minutes, r.hourly_allowance_cents, r.languages, r.car_needed,
+    p.postcode, p.refnis, p.municipality,
+    ST_Y(p.location::geometry), ST_X(p.location::geometry), ST_Distance(p.location, {here}),
+    u.first_name, u.last_name,
+    (SELECT o.status FROM marketplace_offer o  -- one a helpper (offer_one_per_helpper)
+     WHERE o.request_id = r.id AND o.helpper_id = %(helpper)s)
+"""
+_CARD_JOINS = """
+    JOIN marketplace_place p ON p.id = r.place_id
+    JOIN marketplace_user u ON u.id = r.helppie_id
+"""
+# The nearest ids and, in the same statement, the cards of the rows a page will show (`start` <
+# n <= `stop`): the count and the first page in one round trip.
+_NEAREST_WITH_CARDS_SQL = f"""
+    WITH nearest AS MATERIALIZED ({_NEAREST_SQL})
+    SELECT nearest.id, card.*
+    FROM nearest
+    LEFT JOIN (
+        SELECT {_CARD_COLUMNS}
+        FROM nearest page
+        JOIN marketplace_helprequest r ON r.id = page.id
+        {_CARD_JOINS}
+        WHERE page.n > %(start)s AND page.n <= %(stop)s
+    ) card ON card.id = nearest.id
+    ORDER BY nearest.n
+"""
+# Cards of other rows, later, in the list's order; each row found by its key (`unnest`).
+_CARDS_SQL = f"""
+    SELECT {_CARD_COLUMNS}
+    FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS page (id, n)
+    JOIN marketplace_helprequest r ON r.id = page.id
+    {_CARD_JOINS}
+    WHERE r.status = 'open'  -- one closed since the ids were read is left out, not shown stale
+    ORDER BY page.n
+"""
+_HERE = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography"
+
+
+@dataclass(frozen=True)
+class NearbyRequest:
+    """An open request as a helpper not yet chosen sees it in a list."""
+
+    id: int
+    category: str
+    description: str
+    recurrence: str
+    starts_on: date
+    start_time: time
+    duration_minutes: int
+    hourly_allowance_cents: int
+    languages: list[str]
+    car_needed: bool
+    place: PlaceView
+    helppie_name: str
+    my_offer: str | None
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+
+class OpenRequestsNear(Sequence):
+    """The nearest open requests (at most `limit`) a helpper may offer on, as cards, for a
+    paginator: its length is one query for the ids, a slice reads those cards only. Given the
+    slice a page will ask for (`prefetch`), that query brings its cards along.
+
+    Who sees what is `open_requests_near`'s rule; `category` and `car_needed` narrow it further.
+    """
+
+    def __init__(
+        self,
+        *,
+        helpper: User,
+        category: str | None = None,
+        car_needed: bool | None = None,
+        limit: int | None = None,
+        prefetch: slice | None = None,
+    ) -> None:
+        self.helpper = helpper
+        self.profile = helpper_profile_of(helpper)
+        self.extra, self.query = self._query(
+            category=category, car_needed=car_needed, limit=limit or NEAR_ME_LIMIT
+        )
+        self.prefetch = range(prefetch.start or 0, prefetch.stop) if prefetch else range(0)
+        self.prefetched: dict[int, NearbyRequest] = {}
+
+    def _query(self, *, category, car_needed, limit) -> tuple[str, dict | None]:
+        """The filters the reader chose, as SQL, and the query's parameters; no parameters when
+        this helpper may see nothing."""
+        profile = self.profile
+        if profile is None or not profile.is_available_for_work:
+            return "", None
+        extra = []
+        if not profile.has_car:
+            if car_needed:
+                return "", None
+            extra.append("AND NOT r.car_needed")
+        if car_needed is not None:
+            extra.append("AND r.car_needed = %(car_needed)s")
+        return " ".join(extra), {
+            **self._here(),
+            "categories": [c for c in profile.categories if not category or c == category],
+            "languages": list(profile.languages),
+            "radius": float(profile.radius_m),
+            "helpper": self.helpper.pk,
+            "car_needed": car_needed,
+            "limit": limit,
+        }
+
+    def _here(self) -> dict:
+        return {"lat": self.profile.location.y, "lon": self.profile.location.x}
+
+    def _sql(self) -> tuple[str, dict]:
+        sql = _NEAREST_WITH_CARDS_SQL.format(here=_HERE, extra=self.extra)
+        return sql, {**self.query, "start": self.prefetch.start, "stop": self.prefetch.stop}
+
+    @cached_property
+    def ids(self) -> list[int]:
+        if self.query is None:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(*self._sql())
+            rows = cursor.fetchall()
+        self.prefetched = {n: _nearby(row[1:]) for n, row in enumerate(rows) if row[1] is not None}
+        return [row[0] for row in rows]
+
+    def explain(self) -> str:
+        """EXPLAIN ANALYZE of the query (bench/load.py prints it with LOAD_EXPLAIN=1)."""
+        if self.query is None:
+            return "(no query: this helpper sees nothing)"
+        with connection.cursor() as cursor:
+            sql, params = self._sql()
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])  # one query for all the cards, not one per card
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        wanted = range(len(self))[index]
+        if wanted.step == 1 and all(n in self.prefetch for n in (wanted.start, wanted.stop - 1)):
+            return [self.prefetched[n] for n in wanted if n in self.prefetched]
+        return self.cards([self.ids[n] for n in wanted])
+
+    def cards(self, ids: list[int]) -> list[NearbyRequest]:
+        """These requests (ids from this list) as cards, in the list's order."""
+        if not ids:
+            return []
+        with connection.cursor() as cursor:
+            sql = _CARDS_SQL.format(here=_HERE)
+            cursor.execute(sql, {**self._here(), "helpper": self.helpper.pk, "ids": ids})
+            return [_nearby(row) for row in cursor.fetchall()]
+
+
+def _nearby(row: tuple) -> NearbyRequest:
+    postcode, refnis, municipality, latitude, longitude, metres, first, last, offer = row[10:]
+    return NearbyRequest(
+        *row[:10],  # id to car_needed: the first ten columns are the first ten fields
+        place=approximate_place(
+            postcode=postcode,
+            refnis=refnis,
+            municipality=municipality,
+            latitude=latitude,
+            longitude=longitude,
+            distance_m=metres,
+        ),
+        # The model's own rule for "Jeanne D.", on an unsaved user holding the two names.
+        helppie_name=User(first_name=first, last_name=last).short_name,
+        my_offer=offer,
+    )
 
 
 def help_request_for(*, user: User, pk: int) -> HelpRequest:
@@ -126,14 +335,40 @@ class PlaceView:
 def place_view(*, request: HelpRequest, shared: bool, distance_m: float | None = None) -> PlaceView:
     """The place of a request as shown to someone; `shared` comes from `shares_contact`."""
     place = request.place
-    municipality = gazetteer().municipalities.get(place.refnis)
-    name = municipality.name(get_language()) if municipality else place.municipality
-    area = f"{place.postcode} {name}"
-    about = geo.about_distance(distance_m) if distance_m is not None else None
     if shared:
+        area = area_name(postcode=place.postcode, refnis=place.refnis, fallback=place.municipality)
+        about = geo.about_distance(distance_m) if distance_m is not None else None
         return PlaceView(area, str(place), place.location.y, place.location.x, about)
-    approximate = geo.blurred(place.location)
-    return PlaceView(area, None, approximate.y, approximate.x, about)
+    return approximate_place(
+        postcode=place.postcode,
+        refnis=place.refnis,
+        municipality=place.municipality,
+        latitude=place.location.y,
+        longitude=place.location.x,
+        distance_m=distance_m,
+    )
+
+
+def approximate_place(
+    *,
+    postcode: str,
+    refnis: str,
+    municipality: str,
+    latitude: float,
+    longitude: float,
+    distance_m: float | None,
+) -> PlaceView:
+    """A place as someone not yet agreed sees it: no address, the point blurred to its ~500 m
+    cell, the distance rounded."""
+    about = geo.about_distance(distance_m) if distance_m is not None else None
+    area = area_name(postcode=postcode, refnis=refnis, fallback=municipality)
+    return PlaceView(area, None, *geo.blurred_degrees(latitude, longitude), about)
+
+
+def area_name(*, postcode: str, refnis: str, fallback: str) -> str:
+    """ "1050 Ixelles": the postcode and the municipality's name in the reader's language."""
+    municipality = gazetteer().municipalities.get(refnis)
+    return f"{postcode} {municipality.name(get_language()) if municipality else fallback}"
 
 
 def helppie_requests(*, helppie: User) -> QuerySet[HelpRequest]:

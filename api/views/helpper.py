@@ -6,6 +6,7 @@ import dataclasses
 
 from django.http import Http404
 from django.utils import timezone
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
@@ -23,25 +24,38 @@ from payments_stub import selectors as payment_selectors
 
 class Feed(ListView):
     """Open requests I may offer to help with, nearest first, exactly as on "Requests near me":
-    the place blurred to ~500 m, the distance rounded, the person's short name, no contact."""
+    the place blurred to ~500 m, the distance rounded, the person's short name, no contact.
+    The nearest 100 at most, as on the page: `count` stops there."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = s.FeedItemSerializer
-    queryset = HelpRequest.objects.none()
+    queryset = HelpRequest.objects.none()  # the schema's; the rows come from the selector
     filterset_class = filters.FeedFilter
 
-    def get_queryset(self):
-        return selectors.open_requests_near(helpper=self.request.user).select_related(
-            "place", "helppie"
+    def list(self, request, *args, **kwargs):
+        nearby = selectors.OpenRequestsNear(
+            helpper=request.user,
+            **self.wanted(),
+            prefetch=self.paginator.expected_slice(request),  # the page's cards with the count
         )
+        cards = self.paginate_queryset(nearby)
+        serializer = self.get_serializer([self.present(card) for card in cards], many=True)
+        return self.get_paginated_response(serializer.data)
 
-    def present(self, item: HelpRequest) -> dict:
+    def wanted(self) -> dict:
+        """The reader's filters, checked as the filter backend checks them (400 if not valid)."""
+        filterset = self.filterset_class(self.request.query_params, queryset=self.queryset)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        data = filterset.form.cleaned_data
+        return {"category": data.get("category") or None, "car_needed": data.get("car_needed")}
+
+    def present(self, item: selectors.NearbyRequest) -> dict:
         # Open requests have nobody accepted yet: nothing private is shared here.
-        place = selectors.place_view(request=item, shared=False, distance_m=item.distance.m)
         return {
-            "id": item.pk,
+            "id": item.id,
             "category": item.category,
-            "category_label": item.get_category_display(),
+            "category_label": item.category_label,
             "description": item.description,
             "recurrence": item.recurrence,
             "starts_on": item.starts_on,
@@ -50,8 +64,8 @@ class Feed(ListView):
             "hourly_allowance_cents": item.hourly_allowance_cents,
             "languages": item.languages,
             "car_needed": item.car_needed,
-            "place": dataclasses.asdict(place),
-            "helppie_name": item.helppie.short_name,
+            "place": dataclasses.asdict(item.place),
+            "helppie_name": item.helppie_name,
             "my_offer": item.my_offer,
         }
 

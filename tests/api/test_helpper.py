@@ -77,6 +77,37 @@ def test_the_feed_stays_a_few_queries_however_long(
     assert response.json()["count"] == 8
 
 
+def test_the_feed_counts_and_pages_only_the_nearest(jeanne, pieter, app, monkeypatch):
+    monkeypatch.setattr(selectors, "NEAR_ME_LIMIT", 3)  # 100 in production, as on the page
+    for _ in range(5):
+        factories.help_request(helppie=jeanne)
+    client = app(pieter)
+
+    first = client.get(FEED, {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+
+    assert first["count"] == 3 and len(first["results"]) == 2
+    assert len(second["results"]) == 1 and second["next"] is None
+    assert client.get(FEED, {"page_size": 2, "page": 3}).status_code == 404
+
+
+def test_the_feed_filters_by_car_needed(jeanne, claire, app):
+    driver = factories.helpper(postcode="1000", has_car=True, by=claire)
+    lift = factories.help_request(helppie=jeanne, category="transport", car_needed=True)
+    factories.help_request(helppie=jeanne, category="transport")
+
+    body = app(driver).get(FEED, {"car_needed": "true"}).json()
+
+    assert [r["id"] for r in body["results"]] == [lift.pk]
+
+
+def test_the_feed_refuses_an_unknown_category_in_the_error_shape(pieter, app):
+    response = app(pieter).get(FEED, {"category": "astrology"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "category"
+
+
 def test_the_feed_marks_the_requests_i_offered_on(shopping, pieter, app):
     Offer.objects.create(request=shopping, helpper=pieter)
 

@@ -5,11 +5,16 @@ from django.urls import reverse
 
 from marketplace import selectors
 from marketplace.choices import Category
+from marketplace.models import HelpRequest
 from tests import factories
 
 
 def sees(helpper, request) -> bool:
-    return selectors.open_requests_near(helpper=helpper).filter(pk=request.pk).exists()
+    """Asked of both readings of the rule, which must agree: the ORM's (access checks, the page)
+    and the feed's SQL (selectors.OpenRequestsNear)."""
+    seen = selectors.open_requests_near(helpper=helpper).filter(pk=request.pk).exists()
+    assert (request.pk in selectors.OpenRequestsNear(helpper=helpper).ids) == seen
+    return seen
 
 
 def test_it_shows_an_open_request_to_a_vetted_helpper_in_range(shopping, pieter):
@@ -59,6 +64,53 @@ def test_it_orders_requests_nearest_first(jeanne, pieter, bob):
     far = factories.help_request(helppie=bob, place=factories.place_at(bob, "1030"))
     near = factories.help_request(helppie=jeanne, place=factories.place_at(jeanne, "1000"))
     assert list(selectors.open_requests_near(helpper=pieter)) == [near, far]
+    assert selectors.OpenRequestsNear(helpper=pieter).ids == [near.pk, far.pk]
+
+
+def test_the_list_keeps_only_the_nearest(jeanne, pieter, bob):
+    far = factories.help_request(helppie=bob, place=factories.place_at(bob, "1030"))
+    near = factories.help_request(helppie=jeanne, place=factories.place_at(jeanne, "1000"))
+
+    nearby = selectors.OpenRequestsNear(helpper=pieter, limit=1)
+
+    assert nearby.ids == [near.pk] and far.pk not in nearby.ids
+
+
+def test_the_list_narrows_to_the_category_and_car_asked(jeanne, claire):
+    driver = factories.helpper(postcode="1000", has_car=True, by=claire)
+    meals = factories.help_request(helppie=jeanne, category=Category.MEALS)
+    lift = factories.help_request(helppie=jeanne, category=Category.TRANSPORT, car_needed=True)
+    walk = factories.help_request(helppie=jeanne, category=Category.TRANSPORT)
+
+    def ids(**wanted):
+        return set(selectors.OpenRequestsNear(helpper=driver, **wanted).ids)
+
+    assert ids() == {meals.pk, lift.pk, walk.pk}
+    assert ids(category=Category.TRANSPORT) == {lift.pk, walk.pk}
+    assert ids(car_needed=True) == {lift.pk}
+    assert ids(category=Category.MEALS, car_needed=False) == {meals.pk}
+
+
+def test_a_card_shows_the_same_blurred_place_as_the_page(shopping, pieter):
+    nearby = selectors.open_requests_near(helpper=pieter).select_related("place").get()
+    page = selectors.place_view(request=nearby, shared=False, distance_m=nearby.distance.m)
+
+    (card,) = selectors.OpenRequestsNear(helpper=pieter)
+
+    assert card.place == page and card.place.address is None
+    assert (card.place.latitude, card.place.longitude) != (
+        shopping.place.location.y,
+        shopping.place.location.x,
+    )
+    assert card.helppie_name == "Jeanne D."
+
+
+def test_a_request_closed_after_the_list_was_read_leaves_its_card_out(shopping, pieter):
+    nearby = selectors.OpenRequestsNear(helpper=pieter)
+    assert nearby.ids == [shopping.pk]
+    HelpRequest.objects.filter(pk=shopping.pk).update(status=HelpRequest.Status.CANCELLED)
+
+    assert nearby[:] == []
 
 
 def test_it_lists_requests_in_a_constant_number_of_queries(jeanne, pieter, login):

@@ -44,6 +44,7 @@ def test_the_helppers_radius_keeps_just_inside_and_drops_just_outside(jeanne, cl
     near = set(selectors.open_requests_near(helpper=helpper))
     assert seen in near
     assert unseen not in near
+    assert selectors.OpenRequestsNear(helpper=helpper).ids == [seen.pk]
 
 
 def test_the_requests_own_maximum_distance_keeps_just_inside_and_drops_just_outside(jeanne, claire):
@@ -56,6 +57,7 @@ def test_the_requests_own_maximum_distance_keeps_just_inside_and_drops_just_outs
     near = set(selectors.open_requests_near(helpper=helpper))
     assert reaches in near
     assert short not in near
+    assert selectors.OpenRequestsNear(helpper=helpper).ids == [reaches.pk]
 
 
 def test_the_planner_expects_more_than_one_row_when_many_are_near(jeanne, claire):
