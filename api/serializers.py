@@ -132,13 +132,25 @@ class HelpRequestCreatedSerializer(HelpRequestSerializer):
 
 
 class MyVisitSerializer(serializers.Serializer):
-    """A visit in a helpper's own list: the area only; the address is on the request."""
+    """A visit in my list, as its helpper or as the helppie of its request: the area only;
+    the address is on the request."""
 
     id = serializers.IntegerField()
     request = serializers.IntegerField()
+    role = serializers.ChoiceField(
+        choices=[("helpper", "helpper"), ("helppie", "helppie")],
+        help_text=_("Whether I come to this visit (helpper) or asked for it (helppie)."),
+    )
     category = serializers.ChoiceField(choices=Category.choices)
     area = serializers.CharField()
     helppie_name = serializers.CharField()
+    helpper = PersonSerializer(
+        allow_null=True,
+        help_text=_(
+            "Who is coming; null until someone is. Full name and contact only once the "
+            "helppie has chosen them."
+        ),
+    )
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     status = serializers.ChoiceField(choices=Visit.Status.choices)
@@ -329,6 +341,36 @@ class MessageSentSerializer(MessageSerializer):
 
 class MessageCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
+
+
+# --- staff: the social map --------------------------------------------------------------------
+
+
+class HsdsServiceSerializer(serializers.Serializer):
+    """One service of the social map as Open Referral HSDS 3 (`/services` items), in the reader's
+    language; absent members are left out rather than null. Only the main members are described
+    here: the item carries every HSDS member the export has."""
+
+    id = serializers.UUIDField()
+    organization_id = serializers.UUIDField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    url = serializers.CharField(required=False)
+    email = serializers.CharField(required=False)
+    assured_date = serializers.DateField(
+        required=False, help_text=_("When someone last checked the service's details.")
+    )
+    organization = serializers.DictField()
+    phones = serializers.ListField(child=serializers.DictField())
+    schedules = serializers.ListField(child=serializers.DictField())
+    service_areas = serializers.ListField(child=serializers.DictField())
+    languages = serializers.ListField(child=serializers.DictField())
+    attributes = serializers.ListField(child=serializers.DictField())
+    x_translations = serializers.DictField()
+
+    def to_representation(self, instance: dict) -> dict:
+        return instance  # already HSDS (referrals.social_map): every member goes out as it is
 
 
 # --- staff: cases -----------------------------------------------------------------------------

@@ -234,13 +234,18 @@ def _without_nulls(value):
     return value
 
 
+def hsds_service(service: Service, *, language: str) -> dict:
+    """One service as an HSDS 3 service object, as the export writes it (no null fields)."""
+    return _without_nulls(_hsds_service(service, language))
+
+
 def export_hsds(*, language: str = "en") -> dict:
     services = (
         Service.objects.select_related("organization")
         .prefetch_related("phones", "schedules", "service_areas")
         .order_by("id")
     )
-    contents = [_without_nulls(_hsds_service(service, language)) for service in services]
+    contents = [hsds_service(service, language=language) for service in services]
     return {
         "total_items": len(contents),
         "total_pages": 1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django_filters.utils import translate_validation
 from rest_framework import generics, views
 
 from api import permissions
@@ -60,3 +61,14 @@ def valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def filter_values(filterset_class, request) -> dict:
+    """The query's filters for a list that is not a queryset, checked as the filter backend
+    checks them (400 in the error shape if not valid)."""
+    filterset = filterset_class(
+        request.query_params, queryset=filterset_class._meta.model._default_manager.none()
+    )
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset.form.cleaned_data

@@ -1,10 +1,9 @@
 """For coordinators: referral cases (with the `referrals.work_cases` permission, every access
-logged like the pages do) and the social map as HSDS."""
+logged like the pages do) and the social map as HSDS services."""
 
 from __future__ import annotations
 
 from django.utils.translation import get_language
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
@@ -13,7 +12,7 @@ from api import serializers as s
 from api.permissions import CanWorkCases, IsAuthenticated, IsStaff
 from api.views.base import ApiView, ListView, valid
 from referrals import selectors, services, social_map
-from referrals.models import Case
+from referrals.models import Case, Service
 
 
 def _case(case: Case) -> dict:
@@ -92,12 +91,22 @@ class CaseMove(ApiView):
         return Response(s.CaseDetailSerializer(_case_detail(moved)).data)
 
 
-class SocialMap(ApiView):
-    """Every service of the social map as an Open Referral HSDS 3 page, in the reader's
-    language (the same export as `manage.py export_hsds`)."""
+class SocialMap(ListView):
+    """The services of the social map, each an Open Referral HSDS 3 service in the reader's
+    language (as `manage.py export_hsds` writes them), in the pages of every list here.
+    Filters: `kind`, `postcode` (the services serving it), `language`, `checked`."""
 
     permission_classes = [IsAuthenticated, IsStaff]
+    serializer_class = s.HsdsServiceSerializer
+    queryset = Service.objects.none()
+    filterset_class = filters.SocialMapFilter
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        return Response(social_map.export_hsds(language=get_language()[:2]))
+    def get_queryset(self):
+        return (
+            Service.objects.select_related("organization")
+            .prefetch_related("phones", "schedules", "service_areas")
+            .order_by("id")
+        )
+
+    def present(self, item: Service) -> dict:
+        return social_map.hsds_service(item, language=get_language()[:2])

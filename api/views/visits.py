@@ -1,7 +1,8 @@
-"""Visits: a helpper's own list, one visit, marking it done, and logging its hours."""
+"""Visits: my list (as helpper or helppie), one visit, marking it done, and logging its hours."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
@@ -16,8 +17,21 @@ from payments_stub import services as payment_services
 from payments_stub.models import HoursLog
 
 
+def _my_visits(user):
+    """The visits I come to as a helpper and those of my own requests (not the cancelled ones).
+
+    Nobody else's: a stranger's visit is simply not in the list (and its own URL is 404)."""
+    return (
+        Visit.objects.filter(Q(helpper=user) | Q(request__helppie=user))
+        .exclude(status=Visit.Status.CANCELLED)
+        .select_related("request__place", "request__helppie", "helpper", "hours_log")
+    )
+
+
 class MyVisits(ListView):
-    """The visits I come to as a helpper (not the cancelled ones), soonest first."""
+    """My visits, soonest first: those I come to as a helpper, and those of the requests I
+    asked for as a helppie, with who is coming (named in full, with their contact, once I
+    have chosen them, as on the pages). `from` and `to` are days, both included."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = s.MyVisitSerializer
@@ -25,26 +39,39 @@ class MyVisits(ListView):
     filterset_class = filters.VisitFilter
 
     def get_queryset(self):
-        return (
-            selectors.helpper_visits(helpper=self.request.user)
-            .select_related("hours_log")
-            .order_by("starts_at", "pk")
-        )
+        return _my_visits(self.request.user).order_by("starts_at", "pk")
+
+    def list(self, request, *args, **kwargs):
+        self.shared = {}  # one contact check per request and helpper, as on the home page
+        return super().list(request, *args, **kwargs)
 
     def present(self, item: Visit) -> dict:
         request = item.request
+        mine = item.helpper_id == self.request.user.pk
         return {
             "id": item.pk,
             "request": request.pk,
+            "role": "helpper" if mine else "helppie",
             "category": request.category,
             # The area only: the exact address is on the request, where shares_contact decides.
             "area": selectors.place_view(request=request, shared=False).area,
             "helppie_name": request.helppie.short_name,
+            "helpper": self._coming(item),
             "starts_at": item.starts_at,
             "ends_at": item.ends_at,
             "status": item.status,
             "hours_logged": getattr(item, "hours_log", None) is not None,
         }
+
+    def _coming(self, item: Visit) -> dict | None:
+        if item.helpper is None:
+            return None
+        if item.helpper_id == self.request.user.pk:
+            return presenters.person(item.helpper, shared=True)  # the reader themself
+        key = (item.request_id, item.helpper_id)
+        if key not in self.shared:
+            self.shared[key] = selectors.shares_contact(request=item.request, user=item.helpper)
+        return presenters.person(item.helpper, shared=self.shared[key])
 
 
 def _visit_body(visit: Visit) -> dict:
