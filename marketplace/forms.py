@@ -226,6 +226,29 @@ class IntakeForm(forms.Form):
     agreed = forms.BooleanField(
         label=_("The person agrees to be registered and to be called back"), required=False
     )
+    # Shown only when someone alike is already registered (the view decides).
+    someone_else = forms.BooleanField(
+        label=_("This is someone else: register them as a new person"), required=False
+    )
+
+    def identity(self) -> dict[str, str]:
+        """What tells people apart: for the look-alike check."""
+        keys = ("first_name", "last_name", "phone", "postcode")
+        return {key: self.cleaned_data[key] for key in keys}
+
+    def fields_but_confirmation(self):
+        return [field for field in self if field.name != "someone_else"]
+
+
+class PersonSearchForm(forms.Form):
+    """A coordinator looks for someone who calls again."""
+
+    q = forms.CharField(
+        label=_("Name, phone or postcode"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: Dupont, 0470 12 34 56 or 1050."),
+    )
 
 
 class OfferForm(forms.Form):

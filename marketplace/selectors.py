@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -10,7 +11,20 @@ from functools import cached_property
 from django.contrib.gis.db.models import PointField
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.db import connection
-from django.db.models import Count, F, Func, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,7 +32,7 @@ from django.utils.translation import get_language
 from marketplace import geo
 from marketplace.choices import Category
 from marketplace.geocoding import gazetteer
-from marketplace.models import HelpperProfile, HelpRequest, Message, Offer, User, Visit
+from marketplace.models import HelpperProfile, HelpRequest, Message, Offer, Place, User, Visit
 
 GEOGRAPHY = PointField(geography=True, srid=4326)
 
@@ -504,3 +518,118 @@ def helppers_to_vet() -> QuerySet[HelpperProfile]:
         .select_related("user")
         .order_by("user__date_joined")
     )
+
+
+# --- finding someone who calls again ----------------------------------------------------------
+
+# "+32 2 ...", "0032 2 ...", "+32 (0)2 ..." and "+32 02 ..." are all the national "02 ...": a
+# Belgian number written internationally loses its country code, and a stray trunk 0 with it.
+_BELGIAN_PREFIX = r"^\s*(\+|00)\s*32\s*(\(0\)|0)?"
+# Lower case without accents, so "Hélène" finds "helene" (no unaccent extension needed).
+_ACCENTED, _PLAIN = "àáâäãåçèéêëìíîïñòóôöõùúûüýÿ", "aaaaaaceeeeiiiinooooouuuuyy"
+FOUND_LIMIT = 20
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number as its national digits: "+32 2 555.01.23" and "02/555 01 23" are both
+    "025550123". The same rule as `_phone_digits_sql`, so both sides compare alike."""
+    return re.sub(r"\D", "", re.sub(_BELGIAN_PREFIX, "0", phone or ""))
+
+
+def _phone_digits_sql(field: str) -> Func:
+    national = Func(F(field), Value(_BELGIAN_PREFIX), Value("0"), function="regexp_replace")
+    return Func(national, Value(r"\D"), Value(""), Value("g"), function="regexp_replace")
+
+
+def _folded(text: str) -> str:
+    return text.strip().lower().translate(str.maketrans(_ACCENTED, _PLAIN))
+
+
+def _folded_sql(field: str) -> Func:
+    return Func(Lower(field), Value(_ACCENTED), Value(_PLAIN), function="translate")
+
+
+@dataclass(frozen=True)
+class PersonFound:
+    """A helppie as the intake lists them: enough to recognise, not to expose."""
+
+    pk: int
+    short_name: str
+    area: str
+    phone_end: str
+
+
+def _helppies_to_find() -> QuerySet[User]:
+    home = Place.objects.filter(owner=OuterRef("pk")).order_by("pk")
+    return User.objects.filter(is_helppie=True, is_active=True).annotate(
+        phone_national=_phone_digits_sql("phone"),
+        first_folded=_folded_sql("first_name"),
+        last_folded=_folded_sql("last_name"),
+        home_postcode=Subquery(home.values("postcode")[:1]),
+        home_refnis=Subquery(home.values("refnis")[:1]),
+        home_municipality=Subquery(home.values("municipality")[:1]),
+    )
+
+
+def _found(people: QuerySet[User]) -> list[PersonFound]:
+    return [
+        PersonFound(
+            pk=person.pk,
+            short_name=person.short_name,
+            area=area_name(
+                postcode=person.home_postcode or "",
+                refnis=person.home_refnis or "",
+                fallback=person.home_municipality or "",
+            ).strip()
+            if person.home_postcode
+            else "",
+            phone_end=person.phone_national[-4:],
+        )
+        for person in people.order_by("last_folded", "first_folded", "pk")[:FOUND_LIMIT]
+    ]
+
+
+def _lives_at(postcode: str) -> Exists:
+    return Exists(Place.objects.filter(owner=OuterRef("pk"), postcode=postcode))
+
+
+def helppies_found(*, query: str) -> list[PersonFound]:
+    """Helppies a coordinator looks for by name, phone or postcode, in one query.
+
+    A query of phone characters with five digits or more is a phone number, or part of one,
+    whatever its spaces, dots, slashes or country prefix; four digits are a postcode or the end
+    of a phone number; anything else is words, each found in the first or last name (ignoring
+    case and accents), with four-digit words as postcodes: "dupont 1050".
+    """
+    query = query.strip()
+    people = _helppies_to_find()
+    if re.fullmatch(r"\d{4}", query):
+        return _found(people.filter(_lives_at(query) | Q(phone_national__endswith=query)))
+    if re.fullmatch(r"[\d\s./()+-]+", query) and len(re.sub(r"\D", "", query)) >= 5:
+        return _found(people.filter(phone_national__contains=phone_digits(query)))
+    words = query.split()
+    if not words:
+        return []
+    for word in words:
+        if re.fullmatch(r"\d{4}", word):
+            people = people.filter(_lives_at(word))
+        else:
+            folded = _folded(word)
+            people = people.filter(
+                Q(first_folded__contains=folded) | Q(last_folded__contains=folded)
+            )
+    return _found(people)
+
+
+def helppies_alike(
+    *, first_name: str, last_name: str, phone: str, postcode: str
+) -> list[PersonFound]:
+    """Helppies who may be the person about to be registered: the same phone number (as
+    national digits), or the same first and last name (ignoring case and accents) with a
+    place at the same postcode."""
+    same_name = Q(first_folded=_folded(first_name), last_folded=_folded(last_name))
+    alike = same_name & _lives_at(postcode.strip()) if first_name.strip() else Q(pk__in=[])
+    digits = phone_digits(phone)
+    if len(digits) >= 6:
+        alike |= Q(phone_national=digits)
+    return _found(_helppies_to_find().filter(alike))

@@ -324,6 +324,93 @@ def helppie_register_by_phone(
     return person
 
 
+class AlreadyKnown(ValidationError):
+    """The person being registered may already be known: `people` are the helppies alike."""
+
+    def __init__(self, people: list[selectors.PersonFound]):
+        super().__init__(
+            {
+                "someone_else": _(
+                    "This person may already be registered. Post a request for them, or tick "
+                    "the box if this is someone else."
+                )
+            }
+        )
+        self.people = people
+
+
+def helppie_register_new(*, by: User, someone_else: bool = False, **person) -> User:
+    """Register someone who called (see helppie_register_by_phone for `person`'s fields),
+    unless a helppie with the same phone number, or the same name at the same postcode, is
+    already known: then AlreadyKnown is raised, and nothing is written, until the coordinator
+    confirms that this is someone else (`someone_else`)."""
+    if not by.is_staff:
+        raise PermissionDenied
+    if not someone_else:
+        alike = selectors.helppies_alike(
+            first_name=person["first_name"],
+            last_name=person["last_name"],
+            phone=person["phone"],
+            postcode=person["postcode"],
+        )
+        if alike:
+            raise AlreadyKnown(alike)
+    return helppie_register_by_phone(by=by, **person)
+
+
+VET_STEPS = ("identity", "interview", "approve")
+
+
+def helpper_vet(*, profile: HelpperProfile, by: User, step: str) -> HelpperProfile:
+    """A coordinator records one step of vetting a helpper: "identity" (checked), "interview"
+    (done) or "approve".
+
+    Approval needs both checks recorded first, the rule HelpperProfile.approve and the
+    database's constraint hold for the admin's action too; refused otherwise with an error
+    saying what is missing. A step already recorded, or any step once approved, changes
+    nothing. The profile row is locked, so two coordinators clicking at once approve once.
+    """
+    if not by.is_staff:
+        raise PermissionDenied
+    if step not in VET_STEPS:
+        raise ValidationError(_("Choose what to record: identity, interview or approval."))
+    with transaction.atomic():
+        profile = (
+            HelpperProfile.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=profile.pk)
+        )
+        if profile.is_vetted:
+            return profile
+        if step == "identity" and not profile.id_checked:
+            profile.id_checked = True
+            profile.save(update_fields=["id_checked"])
+        elif step == "interview" and not profile.interview_done:
+            profile.interview_done = True
+            profile.save(update_fields=["interview_done"])
+        elif step == "approve":
+            _refuse_unless_checked(profile)
+            profile.approve(by=by)
+    return profile
+
+
+def _refuse_unless_checked(profile: HelpperProfile) -> None:
+    name = {"name": profile.user.full_name or profile.user.email}
+    if not (profile.id_checked or profile.interview_done):
+        raise ValidationError(
+            _("%(name)s cannot be approved yet: record the identity check and the interview first.")
+            % name
+        )
+    if not profile.id_checked:
+        raise ValidationError(
+            _("%(name)s cannot be approved yet: record the identity check first.") % name
+        )
+    if not profile.interview_done:
+        raise ValidationError(
+            _("%(name)s cannot be approved yet: record the interview first.") % name
+        )
+
+
 @dataclass(frozen=True)
 class Slot:
     weekday: int

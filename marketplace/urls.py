@@ -15,6 +15,8 @@ urlpatterns = [
     path("helpper/calendar/new/", views.calendar_renew, name="calendar_renew"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("staff/intake/", views.intake, name="intake"),
+    path("staff/helppers/vet/", views.helppers_to_vet, name="helppers_to_vet"),
+    path("staff/helppers/vet/<int:pk>/", views.helpper_vet, name="helpper_vet"),
     path("messages/", views_messages.inbox, name="messages"),
     path(
         "messages/<int:request_pk>/<int:helpper_pk>/",

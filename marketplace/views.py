@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,15 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace import availability, calendar, selectors, services
-from marketplace.choices import Language
+from marketplace.choices import Category, Language
 from marketplace.forms import (
     AvailabilityDayFormSet,
     HelpperProfileForm,
     HelpRequestForm,
     IntakeForm,
     OfferForm,
+    PersonSearchForm,
 )
-from marketplace.models import User
+from marketplace.models import HelpperProfile, User
 from matching import selectors as matching_selectors
 from matching import services as matching_services
 from payments_stub import selectors as payments_selectors
@@ -456,11 +458,21 @@ def calendar_renew(request):
 
 @staff_member_required
 def intake(request):
+    """Find someone who calls again, or register a new person (never twice without saying so)."""
+    search = PersonSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     form = IntakeForm(request.POST or None)
+    look_alikes = []
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.helppie_register_by_phone(by=request.user, **form.cleaned_data)
+            person = services.helppie_register_new(by=request.user, **form.cleaned_data)
+        except services.AlreadyKnown as known:
+            _show_errors(form, known)
+            look_alikes = known.people
         except ValidationError as error:
+            # Already confirmed as someone else: the look-alikes and the tick stay on the page.
+            if form.cleaned_data["someone_else"]:
+                look_alikes = selectors.helppies_alike(**form.identity())
             _show_errors(form, error)
         else:
             messages.success(
@@ -469,8 +481,70 @@ def intake(request):
                 % {"name": person.full_name},
             )
             return redirect(f"{reverse('request_create')}?for={person.pk}")
-    recent = selectors.people_registered_by_phone().select_related("registered_by")[:10]
-    return render(request, "marketplace/intake.html", {"form": form, "recent": recent})
+    context = {
+        "search": search,
+        "query": query,
+        "found": selectors.helppies_found(query=query) if query else None,
+        "form": form,
+        "look_alikes": look_alikes,
+        "recent": selectors.people_registered_by_phone().select_related("registered_by")[:10],
+    }
+    return render(request, "marketplace/intake.html", context)
+
+
+def _staff_page(view):
+    """A coordinator's page: the anonymous visitor signs in first; anyone else signed in gets
+    404, as for the social map (nothing says the page exists)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_staff_page
+def helppers_to_vet(request):
+    """Helppers waiting to be vetted, the longest waiting first, with what is already checked."""
+    waiting = selectors.helppers_to_vet()
+    categories, languages = dict(Category.choices), dict(Language.choices)
+    rows = [
+        {
+            "profile": profile,
+            "categories": [categories.get(code, code) for code in profile.categories],
+            "languages": [languages.get(code, code) for code in profile.languages],
+        }
+        for profile in waiting[:VET_PAGE_SIZE]
+    ]
+    count = len(rows) if len(rows) < VET_PAGE_SIZE else waiting.count()
+    return render(request, "marketplace/vetting.html", {"rows": rows, "count": count})
+
+
+VET_PAGE_SIZE = 200
+
+
+@_staff_page
+@require_POST
+def helpper_vet(request, pk: int):
+    """Record one step of vetting (identity, interview, approval) and go back to the list."""
+    profile = get_object_or_404(HelpperProfile.objects.select_related("user"), pk=pk)
+    step = request.POST.get("step", "")
+    try:
+        profile = services.helpper_vet(profile=profile, by=request.user, step=step)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = {"name": profile.user.full_name or profile.user.email}
+        done = {
+            "identity": _("%(name)s: identity check recorded."),
+            "interview": _("%(name)s: interview recorded."),
+            "approve": _("%(name)s is approved and can now be asked to help."),
+        }
+        messages.success(request, done[step] % name)
+    return redirect(f"{reverse('helppers_to_vet')}#helpper-{pk}")
 
 
 @require_POST

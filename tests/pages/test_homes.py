@@ -160,8 +160,7 @@ def test_staff_see_requests_with_nobody_yet_helppers_to_vet_and_disputes(shoppin
     newcomer = factories.helpper(postcode="1050", vetted=False, first_name="Nadia")
     html = page(login(claire).get(reverse("home")))
     assert reverse("request_matching", args=[shopping.pk]) in html
-    vet = reverse("admin:marketplace_helpperprofile_change", args=[newcomer.helpper_profile.pk])
-    assert vet in html
+    assert f"{reverse('helppers_to_vet')}#helpper-{newcomer.helpper_profile.pk}" in html
     assert reverse("disputes") in html
     for name in ("intake", "week_planner", "social_map"):
         assert reverse(name) in html

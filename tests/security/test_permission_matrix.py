@@ -139,6 +139,10 @@ RULES: dict[str, Rule] = {
     # A capability link for calendar apps: the token is the key, whoever holds it.
     "calendar_feed": page(*EVERYONE, args=lambda w: [w.calendar.token]),
     "intake": page(*STAFF),
+    "helppers_to_vet": page(*STAFF),
+    "helpper_vet": post(
+        *STAFF, args=lambda w: [w.people["helpper"].helpper_profile.pk], data={"step": "approve"}
+    ),
     "messages": page(*SIGNED_IN),
     "conversation": page(
         "helppie_a", "helpper", *STAFF, args=lambda w: [w.matched.pk, w.people["helpper"].pk]
