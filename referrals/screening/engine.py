@@ -7,9 +7,14 @@ The order of reasoning, each step explainable from the rule files:
 3. A deniable signal with a denial cue just before it in the same clause is dropped ("je ne
    suis pas déprimé", "ik heb geen zelfmoordgedachten"). Non-deniable signals carry their
    negation inside them and are never dropped this way ("je ne veux plus vivre").
-4. Needs and a tier come from the signals left; roles (self-employed, carer, a report about
-   someone else, a long duration) and the caller's context combine with them (`common.json`).
-5. Service kinds follow from the needs (`orientation.py`).
+4. The learned layer (`model.py`) reads the text without the words of idioms and denials, and
+   adds a need the rules did not signal where its score reaches the need's threshold: where
+   the rules found nothing, only if its gate (any concern at all) opens too. Its evidence is
+   `model.<need>` with the words that weighed most.
+5. Needs and a tier come from the signals left and the needs added; roles (self-employed,
+   carer, a report about someone else, a long duration) and the caller's context combine with
+   them (`common.json`).
+6. Service kinds follow from the needs (`orientation.py`).
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from referrals.screening.language import languages_for
+from referrals.screening.model import Model, explain, occurrences, shipped_model
 from referrals.screening.orientation import orient
 from referrals.screening.patterns import Compiled
 from referrals.screening.result import NEEDS, TIER_RANK, TIERS, Evidence, Screening
 from referrals.screening.rules import Combo, Denial, LanguagePack, Rule, packs, policy
-from referrals.screening.text import BOUNDARY, Surface, surface, tokenize
+from referrals.screening.text import BOUNDARY, Surface, Token, surface, tokenize
 
 # Context keys that make a person count as self-employed: now, or on 14/03/2020 (the
 # sentinel programme's own eligibility: people who were self-employed when Covid began).
@@ -49,6 +55,8 @@ class Findings:
     signals: list[Hit] = field(default_factory=list)
     roles: list[Hit] = field(default_factory=list)
     denials: list[Evidence] = field(default_factory=list)
+    # Spans the rules explained away (idioms, denied signals): the model does not read them.
+    masked: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _span(surf: Surface, start: int, end: int) -> tuple[int, int] | None:
@@ -131,15 +139,18 @@ def _denial_cue(denial: Denial, surf: Surface, hit: Hit) -> int | None:
 def _match_language(pack: LanguagePack, surf: Surface, text: str, found: Findings) -> None:
     hits = _hits(pack, surf)
     idioms = [h for h in hits if h.rule.kind == "idiom"]
+    found.masked.extend((idiom.start, idiom.end) for idiom in idioms)
     for hit in hits:
         if hit.rule.kind == "idiom" or any(hit.overlaps(idiom) for idiom in idioms):
             continue
         cue = _denial_cue(pack.denial, surf, hit) if hit.rule.deniable else None
         if cue is None:
             (found.roles if hit.rule.kind == "role" else found.signals).append(hit)
-        elif hit.rule.tier == "crisis":
+            continue
+        start = min(surf.spans[cue][0], hit.start)
+        found.masked.append((start, hit.end))
+        if hit.rule.tier == "crisis":
             # A denial of suicide is kept as evidence (worth a look), but is no flag.
-            start = min(surf.spans[cue][0], hit.start)
             found.denials.append(Evidence(pack.denial.id, text[start : hit.end], start, hit.end))
 
 
@@ -188,25 +199,81 @@ def _escalate(signals: list[Hit], tier: int) -> int:
 
 
 def _evidence(
-    found: Findings, used_roles: set[str], text: str, flagged: bool
+    found: Findings, used_roles: set[str], text: str, flagged: bool, learned: list[Evidence]
 ) -> tuple[Evidence, ...]:
-    """The signals and the roles that counted, plus denials of suicide, in text order."""
+    """The signals and the roles that counted, the model's reasons for the needs it added,
+    plus denials of suicide, in text order."""
     hits = [*found.signals, *(h for h in found.roles if set(h.rule.roles) & used_roles)]
     items = {Evidence(h.rule.id, text[h.start : h.end], h.start, h.end) for h in hits}
-    items = (items if flagged else set()) | set(found.denials)
+    items = (items | set(learned) if flagged else set()) | set(found.denials)
     return tuple(sorted(items, key=lambda e: (e.start, e.end, e.rule)))
 
 
-def _conclude(found: Findings, text: str, context: dict[str, Any]) -> Screening:
+def _learn(
+    learned: Model | None,
+    tokens: list[Token],
+    found: Findings,
+    text: str,
+    need_rank: dict[str, int],
+) -> list[Evidence]:
+    """Needs the rules did not signal that the model finds, added to `need_rank` at the tier the
+    model file gives each label; the evidence names the words that weighed most.
+
+    - Where the rules found nothing, a need is added only if the gate (`concern`) opens too,
+      or if its score reaches the need's ungated threshold (the crisis detector has one).
+    - Where the rules found needs, a need the model adds ranks no higher than theirs (except a
+      suicide risk, always a crisis): the rules' more specific signals keep leading the
+      orientation, and the model only completes it. It makes a crisis of such a text only
+      with the ungated threshold.
+    """
+    if learned is None:
+        return []
+    verdicts = learned.verdicts(tokens, found.masked)
+    gate = learned.gate
+    opened = bool(need_rank) or gate is None or verdicts[gate].fires
+    ceiling = max(need_rank.values(), default=TIER_RANK["crisis"])
+    evidence: list[Evidence] = []
+    found_at: dict[str, list[tuple[int, int]]] | None = None
+    for verdict, tier, ungated in zip(verdicts, learned.tiers, learned.ungated, strict=True):
+        if tier is None or verdict.label in need_rank:
+            continue
+        if tier == "crisis" and need_rank:
+            # The rules read this text and saw a need but no crisis: that reading is evidence
+            # too (they tell "je n'en peux plus" from a wish to die), so only the strong,
+            # ungated threshold overrules it.
+            fires = verdict.score >= ungated
+        else:
+            fires = (verdict.fires and opened) or verdict.score >= ungated
+        if fires:
+            rank = TIER_RANK[tier]
+            need_rank[verdict.label] = rank if tier == "crisis" else min(rank, ceiling)
+            if found_at is None:
+                found_at = occurrences(tokens, found.masked, learned.settings)
+            rule = f"model.{verdict.label}"
+            evidence += [
+                Evidence(rule, text[start:end], start, end)
+                for start, end in explain(learned, verdict.label, found_at)
+            ]
+    return evidence
+
+
+def _conclude(
+    found: Findings,
+    text: str,
+    context: dict[str, Any],
+    tokens: list[Token],
+    learned: Model | None,
+) -> Screening:
     need_rank: dict[str, int] = {}
     for hit in found.signals:
         for need in hit.rule.needs:
             need_rank[need] = max(need_rank.get(need, 0), TIER_RANK[hit.rule.tier])
+    reasons = _learn(learned, tokens, found, text, need_rank)
     tier = max(need_rank.values(), default=0)
     roles = _roles(found, context)
     tier, used_roles = _combine(roles, need_rank, tier)
     tier = _escalate(found.signals, tier) if need_rank else 0
-    evidence = _evidence(found, used_roles, text, flagged=tier > 0)
+    evidence = _evidence(found, used_roles, text, tier > 0, reasons)
     needs = tuple(n for n in NEEDS if n in need_rank) if tier else ()
     return Screening(
         tier=TIERS[tier],
@@ -217,13 +284,8 @@ def _conclude(found: Findings, text: str, context: dict[str, Any]) -> Screening:
     )
 
 
-def screen(text: str, lang: str | None = None, context: dict[str, Any] | None = None) -> Screening:
-    """Screen one text for signs of a deeper need (see `Screening` for what is guaranteed).
-
-    `lang` ("fr", "nl", "en") is a hint: its rules always run, plus those of any language the
-    text appears to be written in; None detects. `context` may say `self_employed` (bool),
-    `self_employed_on_2020_03_14` (bool) and `age` (int). Pure: no database, no network.
-    """
+def find(text: str, lang: str | None = None) -> tuple[list[Token], Findings]:
+    """The tokens of `text` and what the rules found in them (before any conclusion)."""
     tokens = tokenize(text)
     hint = lang.lower() if isinstance(lang, str) else None
     found = Findings()
@@ -231,4 +293,25 @@ def screen(text: str, lang: str | None = None, context: dict[str, Any] | None = 
     for code in languages_for(tokens, hint):
         pack = all_packs[code]
         _match_language(pack, surface(tokens, pack.aliases, len(text), text), text, found)
-    return _conclude(found, text, context or {})
+    return tokens, found
+
+
+def screen_with(
+    learned: Model | None,
+    text: str,
+    lang: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> Screening:
+    """`screen` with a given model (None: the rules alone), for training and for tests."""
+    tokens, found = find(text, lang)
+    return _conclude(found, text, context or {}, tokens, learned)
+
+
+def screen(text: str, lang: str | None = None, context: dict[str, Any] | None = None) -> Screening:
+    """Screen one text for signs of a deeper need (see `Screening` for what is guaranteed).
+
+    `lang` ("fr", "nl", "en") is a hint: its rules always run, plus those of any language the
+    text appears to be written in; None detects. `context` may say `self_employed` (bool),
+    `self_employed_on_2020_03_14` (bool) and `age` (int). Pure: no database, no network.
+    """
+    return screen_with(shipped_model(), text, lang, context)

@@ -1,0 +1,366 @@
+"""The learned layer beside the rules: one linear scorer per need, read from plain data.
+
+Phrase rules catch the phrasings they were written from; a new text saying the same thing in
+other words often slips through them. This layer scores every text with one linear model per
+need (`suicide_risk` is the crisis detector: every crisis in the labelled sets, and only
+they, carries it), plus a gate (`concern`: does the text show any concern at all), over two
+kinds of features of the normalised surface tokens (`text.py`):
+
+    w:<one to three words>   word n-grams within one clause ("w:ne veux plus"), 1 if present
+    c:<four to six letters>  letter n-grams inside a word, padded with a space at each end
+                             ("c: suic", "c:uicid"), once per distinct word holding them:
+                             they carry "suicid-", "zelfmoord-", "épuis-" across spellings,
+                             endings and the three languages
+
+A label's score is its intercept plus the weighted feature values, divided by the square root
+of the text's total feature count (known to the model or not), so that length alone does not
+raise a score. Where a need's score reaches its threshold and the rules did not already signal
+that need, the engine adds it (`engine.py`, `_learn`); its evidence names the words whose
+features weighed most: `{"rule": "model.suicide_risk", "text": ...}`.
+
+Rules keep priority over the model for idioms and denials: the words of an idiom ("mort de
+rire", "my phone died") and of a denied signal ("je ne suis pas déprimé") are masked before
+the model reads the text, so it cannot flag what the rules have explained away.
+
+The weights are trained offline by `tools/train_screening.py` (scikit-learn, a build-only
+dependency) and exported to `model/weights.json`; this module reads them with the standard
+library only, so screening needs neither scikit-learn nor NumPy. A missing or malformed weights
+file is a `ModelError` naming the file and the problem, raised at import like a rule file error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from operator import add
+from pathlib import Path
+from typing import Any
+
+from referrals.screening.result import NEEDS, TIER_RANK
+from referrals.screening.text import BOUNDARY, Token
+
+MODEL_PATH = Path(__file__).resolve().parent / "model" / "weights.json"
+FORMAT = 1
+# The gate: not a need, but whether a text shows any concern at all (a tier of moderate or
+# above). Where the rules are silent, the model adds a need only if the gate opens too.
+CONCERN = "concern"
+
+# Words whose letter n-grams a model keeps summed: bounded like the folding cache (text.py)
+# so that a stream of unusual words cannot grow it without limit.
+_GRAMS_LIMIT = 50_000
+
+
+class ModelError(ValueError):
+    """The weights file is missing or malformed: the message names the file and the fault."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How texts become features; written into the weights file so training and screening
+    cannot disagree."""
+
+    word_ngrams: tuple[int, int] = (1, 3)
+    char_ngrams: tuple[int, int] = (4, 6)
+
+
+@dataclass(frozen=True)
+class Score:
+    """One label's verdict on one text."""
+
+    label: str
+    score: float
+    threshold: float
+
+    @property
+    def fires(self) -> bool:
+        return self.score >= self.threshold
+
+
+@dataclass(frozen=True)
+class Model:
+    """Linear scorers, one per label, over the features of `Settings`."""
+
+    labels: tuple[str, ...]
+    intercepts: tuple[float, ...]
+    thresholds: tuple[float, ...]
+    # Thresholds that let a need through even with the gate shut (infinite: never).
+    ungated: tuple[float, ...]
+    # The tier a need added by the model takes (None for the gate).
+    tiers: tuple[str | None, ...]
+    settings: Settings
+    # feature -> its weight for each label, in the order of `labels`: one dictionary look-up
+    # per feature of a text, and one vector addition.
+    weights: dict[str, tuple[float, ...]]
+    # word -> (its number of letter n-grams, their summed weights per label or None): most
+    # words repeat across texts, so a word's letter n-grams are looked up once per process.
+    _words: dict[str, tuple[int, tuple[float, ...] | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @property
+    def gate(self) -> int | None:
+        """The index of the gate label, if the model has one."""
+        return self.labels.index(CONCERN) if CONCERN in self.labels else None
+
+    def _word(self, word: str) -> tuple[int, tuple[float, ...] | None]:
+        known = self._words.get(word)
+        if known is None:
+            low, high = self.settings.char_ngrams
+            grams = _char_grams(word, low, high)
+            sums = [0.0] * len(self.labels)
+            for gram in grams:
+                vector = self.weights.get(gram)
+                if vector is not None:
+                    sums = list(map(add, sums, vector))
+            known = (len(grams), tuple(sums) if any(sums) else None)
+            if len(self._words) >= _GRAMS_LIMIT:
+                self._words.clear()
+            self._words[word] = known
+        return known
+
+    def scores(self, tokens: list[Token], masked: Iterable[tuple[int, int]] = ()) -> list[float]:
+        """Every label's score for a text: the same as `score_counts(counts(...))`, faster."""
+        sums = [0.0] * len(self.labels)
+        get = self.weights.get
+        low, high = self.settings.word_ngrams
+        grams: set[str] = set()
+        words: set[str] = set()
+        size = 0
+        for run in _clauses(tokens, masked):
+            norms = [t.norm for t in run]
+            for i in range(len(norms)):
+                for n in range(low, min(high, len(norms) - i) + 1):
+                    grams.add("w:" + " ".join(norms[i : i + n]))
+            words.update(norms)
+        for gram in grams:
+            vector = get(gram)
+            if vector is not None:
+                sums = list(map(add, sums, vector))
+        size = len(grams)
+        if self.settings.char_ngrams[1]:
+            for word in words:
+                count, vector = self._word(word)
+                size += count
+                if vector is not None:
+                    sums = list(map(add, sums, vector))
+        return self._finish(sums, size)
+
+    def score_counts(self, values: dict[str, int]) -> list[float]:
+        """Every label's score for a text with these feature values (`counts`): the reference
+        definition, as in training."""
+        sums = [0.0] * len(self.labels)
+        for feature, value in values.items():
+            for index, weight in enumerate(self.weights.get(feature, ())):
+                sums[index] += weight * value
+        return self._finish(sums, sum(values.values()))
+
+    def _finish(self, sums: list[float], size: int) -> list[float]:
+        """Intercept plus the sum of weights over the square root of the text's number of
+        features, so that length alone does not raise a score."""
+        scale = 1 / math.sqrt(size) if size else 0.0
+        return [b + s * scale for b, s in zip(self.intercepts, sums, strict=True)]
+
+    def verdicts(self, tokens: list[Token], masked: Iterable[tuple[int, int]] = ()) -> list[Score]:
+        return [
+            Score(label, score, threshold)
+            for label, score, threshold in zip(
+                self.labels, self.scores(tokens, masked), self.thresholds, strict=True
+            )
+        ]
+
+
+def _char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
+    padded = f" {word} "
+    return tuple(
+        "c:" + padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)
+    )
+
+
+def _clauses(tokens: list[Token], masked: Iterable[tuple[int, int]]) -> Iterator[list[Token]]:
+    """Runs of word tokens between boundaries; a masked word (an idiom's, a denial's) ends a
+    run like a boundary, and is left out."""
+    spans = sorted(masked)
+    run: list[Token] = []
+    for token in tokens:
+        hidden = any(a < token.end and token.start < b for a, b in spans) if spans else False
+        if token.norm == BOUNDARY or hidden:
+            if run:
+                yield run
+                run = []
+        else:
+            run.append(token)
+    if run:
+        yield run
+
+
+def occurrences(
+    tokens: list[Token], masked: Iterable[tuple[int, int]] = (), settings: Settings | None = None
+) -> dict[str, list[tuple[int, int]]]:
+    """Every feature of a text with the spans it counts at: a word n-gram once (its first
+    occurrence), a letter n-gram once for each distinct word holding it (at that word's first
+    occurrence, as often as the word holds it)."""
+    settings = settings or Settings()
+    (w_low, w_high), (c_low, c_high) = settings.word_ngrams, settings.char_ngrams
+    found: dict[str, list[tuple[int, int]]] = {}
+    words: set[str] = set()
+    for run in _clauses(tokens, masked):
+        norms = [t.norm for t in run]
+        for i, token in enumerate(run):
+            for n in range(w_low, min(w_high, len(run) - i) + 1):
+                found.setdefault(
+                    "w:" + " ".join(norms[i : i + n]), [(token.start, run[i + n - 1].end)]
+                )
+            if c_high and token.norm not in words:
+                words.add(token.norm)
+                for gram in _char_grams(token.norm, c_low, c_high):
+                    found.setdefault(gram, []).append((token.start, token.end))
+    return found
+
+
+def counts(
+    tokens: list[Token], masked: Iterable[tuple[int, int]] = (), settings: Settings | None = None
+) -> dict[str, int]:
+    """The feature values of a text, as the model is trained on them: 1 for a word n-gram
+    present, and for a letter n-gram the number of times the text's distinct words hold it."""
+    return {feature: len(spans) for feature, spans in occurrences(tokens, masked, settings).items()}
+
+
+def explain(
+    model: Model, label: str, found: dict[str, list[tuple[int, int]]], top: int = 3
+) -> list[tuple[int, int]]:
+    """The spans of the text whose features pushed `label`'s score up the most, at most `top`,
+    in text order. Overlapping spans are merged first, so a word and the phrase around it are
+    weighed together; a span weighing less than half the heaviest one is left out. `found` is
+    the text's `occurrences`."""
+    index = model.labels.index(label)
+    weight_of: dict[tuple[int, int], float] = {}
+    for feature, spans in found.items():
+        vector = model.weights.get(feature)
+        if vector is not None and vector[index] > 0:
+            for span in spans:
+                weight_of[span] = weight_of.get(span, 0.0) + vector[index]
+    merged: list[list[Any]] = []
+    for (start, end), weight in sorted(weight_of.items()):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] += weight
+        else:
+            merged.append([start, end, weight])
+    best = sorted(merged, key=lambda m: -m[2])[:top]
+    # Only spans that weigh at least half as much as the heaviest: not every small push.
+    return sorted((start, end) for start, end, weight in best if weight >= best[0][2] / 2)
+
+
+def _require(condition: bool, where: Path, message: str) -> None:
+    if not condition:
+        raise ModelError(f"screening model {where}: {message}")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _pair(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 0 <= value[0] <= value[1]
+    )
+
+
+def parse_model(data: Any, where: Path) -> Model:
+    """Validate the weights file's content and index it for scoring."""
+    _require(isinstance(data, dict), where, "not a JSON object")
+    _require(data.get("format") == FORMAT, where, f"'format' must be {FORMAT}")
+    raw_settings = data.get("features")
+    _require(isinstance(raw_settings, dict), where, "'features' must be an object")
+    word, char = raw_settings.get("word_ngrams"), raw_settings.get("char_ngrams")
+    _require(_pair(word) and word[0] >= 1, where, "'features.word_ngrams' must be [low, high]")
+    _require(_pair(char), where, "'features.char_ngrams' must be [low, high] (0, 0: none)")
+    labels = data.get("labels")
+    _require(
+        isinstance(labels, list)
+        and labels
+        and all(label in NEEDS or label == CONCERN for label in labels),
+        where,
+        f"'labels' must list need codes of {NEEDS} (and {CONCERN!r}, the gate)",
+    )
+    _require(len(set(labels)) == len(labels), where, "'labels' has a duplicate")
+    needs = [label for label in labels if label != CONCERN]
+    columns = {}
+    for name, keys in (("intercepts", labels), ("thresholds", labels), ("tiers", needs)):
+        table = data.get(name)
+        _require(
+            isinstance(table, dict) and set(table) == set(keys),
+            where,
+            f"'{name}' must give a value for each " + ("need" if name == "tiers" else "label"),
+        )
+        columns[name] = tuple(table.get(label) for label in labels)
+    for name in ("intercepts", "thresholds"):
+        _require(all(map(_number, columns[name])), where, f"'{name}' must be finite numbers")
+    ungated = data.get("ungated", {})
+    _require(
+        isinstance(ungated, dict)
+        and set(ungated) <= set(needs)
+        and all(map(_number, ungated.values())),
+        where,
+        "'ungated' must map needs to finite numbers",
+    )
+    _require(
+        all(t in TIER_RANK and t != "none" for t in columns["tiers"] if t is not None),
+        where,
+        "'tiers' must be tiers above none",
+    )
+    raw_weights = data.get("weights")
+    _require(
+        isinstance(raw_weights, dict) and set(raw_weights) <= set(labels),
+        where,
+        "'weights' must map labels to {feature: weight}",
+    )
+    by_feature: dict[str, list[float]] = {}
+    for index, label in enumerate(labels):
+        table = raw_weights.get(label, {})
+        _require(isinstance(table, dict), where, f"'weights.{label}' must be an object")
+        for feature, weight in table.items():
+            _require(
+                isinstance(feature, str) and feature[:2] in ("w:", "c:") and _number(weight),
+                where,
+                f"'weights.{label}': {feature!r} must be a 'w:' or 'c:' feature with a number",
+            )
+            by_feature.setdefault(feature, [0.0] * len(labels))[index] = float(weight)
+    return Model(
+        labels=tuple(labels),
+        intercepts=tuple(float(v) for v in columns["intercepts"]),
+        thresholds=tuple(float(v) for v in columns["thresholds"]),
+        ungated=tuple(float(ungated.get(label, math.inf)) for label in labels),
+        tiers=columns["tiers"],
+        settings=Settings(word_ngrams=tuple(word), char_ngrams=tuple(char)),
+        weights={feature: tuple(vector) for feature, vector in by_feature.items()},
+    )
+
+
+def load_model(path: Path | None = None) -> Model:
+    """Read and validate a weights file (by default the shipped `model/weights.json`)."""
+    where = path or MODEL_PATH
+    try:
+        text = where.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ModelError(
+            f"screening model {where}: cannot read it ({error.strerror or error}); "
+            "train it with `python tools/train_screening.py`"
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ModelError(f"screening model {where}: not JSON ({error})") from None
+    return parse_model(data, where)
+
+
+@cache
+def shipped_model() -> Model:
+    """The shipped model, read once per process."""
+    return load_model()

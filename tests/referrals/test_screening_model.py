@@ -1,0 +1,260 @@
+"""The learned layer (`referrals/screening/model.py`): loading, scoring, and its place beside
+the rules. No database: the screening engine is pure Python.
+
+Tiny hand-written models show one behaviour each; the shipped weights are checked for what
+must hold of any trained file (it loads, it agrees with the rules and sets it was trained
+with, the fast scorer equals the reference definition, retraining reproduces it).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from referrals.screening import ModelError, engine, screen
+from referrals.screening.model import (
+    MODEL_PATH,
+    counts,
+    load_model,
+    occurrences,
+    parse_model,
+    shipped_model,
+)
+from referrals.screening.rules import LANGUAGES, RULES_DIR
+from referrals.screening.text import tokenize
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parent / "data"
+TRAINED_ON = ("devset", "heldout", "probe", "probe2", "probe3", "blind_a")
+
+
+def tiny(weights: dict[str, dict[str, float]] | None = None, **changes) -> dict:
+    """A weights file's content: word features only, every label's threshold at 0."""
+    labels = ["psychological_distress", "suicide_risk", "financial_hardship", "concern"]
+    data = {
+        "format": 1,
+        "features": {"word_ngrams": [1, 2], "char_ngrams": [0, 0]},
+        "labels": labels,
+        "intercepts": dict.fromkeys(labels, -1.0),
+        "thresholds": dict.fromkeys(labels, 0.0),
+        "ungated": {"suicide_risk": 5.0},
+        "tiers": {
+            "psychological_distress": "high",
+            "suicide_risk": "crisis",
+            "financial_hardship": "high",
+        },
+        "weights": weights or {},
+    }
+    data.update(changes)
+    return data
+
+
+def build(weights: dict[str, dict[str, float]], **changes):
+    return parse_model(tiny(weights, **changes), Path("tiny.json"))
+
+
+def scores(learned, text: str) -> dict[str, float]:
+    tokens, found = engine.find(text)
+    return dict(zip(learned.labels, learned.scores(tokens, found.masked), strict=True))
+
+
+# Loading
+
+
+def test_a_missing_weights_file_is_a_clear_error(tmp_path):
+    missing = tmp_path / "weights.json"
+    with pytest.raises(ModelError, match="cannot read it.*train_screening.py") as error:
+        load_model(missing)
+    assert str(missing) in str(error.value)
+
+
+def test_a_weights_file_that_is_not_json_is_a_clear_error(tmp_path):
+    broken = tmp_path / "weights.json"
+    broken.write_text('{"format": 1, "labels": [', encoding="utf-8")
+    with pytest.raises(ModelError, match=r"weights\.json: not JSON"):
+        load_model(broken)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"format": 2}, "'format' must be 1"),
+        ({"labels": ["sadness"]}, "'labels' must list need codes"),
+        ({"thresholds": {"suicide_risk": 0.0}}, "'thresholds' must give a value for each label"),
+        ({"intercepts": {"concern": "high"}}, "'intercepts' must give a value"),
+        ({"tiers": {"psychological_distress": "none"}}, "'tiers' must give a value for each need"),
+        ({"features": {"word_ngrams": [0, 3], "char_ngrams": [0, 0]}}, "word_ngrams"),
+        ({"ungated": {"suicide_risk": math.inf}}, "'ungated' must map needs"),
+        ({"weights": {"suicide_risk": {"fardeau": 1.0}}}, "must be a 'w:' or 'c:' feature"),
+        ({"weights": {"suicide_risk": {"w:fardeau": "1"}}}, "must be a 'w:' or 'c:' feature"),
+    ],
+)
+def test_a_malformed_weights_file_names_the_fault(tmp_path, change, message):
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(tiny(**change)), encoding="utf-8")
+    with pytest.raises(ModelError, match=message) as error:
+        load_model(path)
+    assert str(path) in str(error.value)
+
+
+def test_the_shipped_weights_load():
+    learned = load_model(MODEL_PATH)
+    assert learned.labels[learned.gate] == "concern"
+    assert learned.tiers[learned.labels.index("suicide_risk")] == "crisis"
+    assert len(learned.weights) > 1000
+
+
+# Scoring
+
+
+def test_a_feature_present_raises_its_labels_score():
+    learned = build({"suicide_risk": {"w:fardeau": 3.0}})
+    plain = scores(learned, "Je suis fatiguée ce soir.")
+    burden = scores(learned, "Je suis un fardeau ce soir.")
+    assert burden["suicide_risk"] > plain["suicide_risk"]
+    assert burden["financial_hardship"] == plain["financial_hardship"]
+
+
+def test_a_score_is_scaled_by_the_texts_number_of_features():
+    learned = build({"suicide_risk": {"w:fardeau": 4.0}})
+    # "fardeau" alone: one feature; with two more words, 3 + 2 word-pairs = 5 features.
+    assert scores(learned, "fardeau")["suicide_risk"] == pytest.approx(-1 + 4.0)
+    assert scores(learned, "un gros fardeau")["suicide_risk"] == pytest.approx(
+        -1 + 4.0 / math.sqrt(5)
+    )
+
+
+def test_word_ngrams_stay_within_a_clause_and_letters_within_a_word():
+    found = occurrences(tokenize("Un fardeau. Trop lourd"))
+    assert "w:un fardeau" in found and "w:trop lourd" in found
+    assert "w:fardeau trop" not in found
+    assert "c:ardea" in found and "c:u tro" not in found
+
+
+def test_the_fast_scorer_is_the_reference_definition_on_every_labelled_text():
+    learned = shipped_model()
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            tokens, found = engine.find(row["text"], row.get("lang"))
+            fast = learned.scores(tokens, found.masked)
+            reference = learned.score_counts(counts(tokens, found.masked, learned.settings))
+            assert fast == pytest.approx(reference, abs=1e-9), row["id"]
+
+
+# Beside the rules
+
+
+def test_the_model_adds_a_need_the_rules_missed_and_says_which_words_weighed():
+    # A made-up association, so that no rule knows it: the model alone can add this need.
+    learned = build(
+        {"financial_hardship": {"w:parapluie": 9.0}, "concern": {"w:parapluie": 9.0}},
+    )
+    text = "Mon parapluie est cassé."
+    assert engine.screen_with(None, text, "fr").tier == "none"
+    result = engine.screen_with(learned, text, "fr")
+    assert result.needs == ("financial_hardship",) and result.tier == "high"
+    assert result.orientation[0] == "cpas"
+    [evidence] = result.evidence
+    assert evidence.rule == "model.financial_hardship" and evidence.text == "parapluie"
+    assert text[evidence.start : evidence.end] == evidence.text
+
+
+def test_with_the_gate_shut_the_model_adds_nothing_where_the_rules_are_silent():
+    learned = build({"financial_hardship": {"w:parapluie": 9.0}})  # no weight for concern
+    assert engine.screen_with(learned, "Mon parapluie est cassé.", "fr").tier == "none"
+
+
+def test_a_crisis_needs_the_ungated_threshold_where_the_rules_saw_only_distress():
+    weights = {"suicide_risk": {"w:trop": 9.0}, "concern": {"w:trop": 9.0}}
+    text = "Je n'en peux plus, c'est trop."
+    assert engine.screen_with(None, text, "fr").tier != "crisis"
+    assert engine.screen_with(build(weights), text, "fr").tier != "crisis"
+    eager = build(weights, ungated={"suicide_risk": 0.0})
+    assert engine.screen_with(eager, text, "fr").tier == "crisis"
+
+
+def test_the_model_never_reads_the_words_of_an_idiom_or_a_denial():
+    learned = build(
+        {
+            "suicide_risk": {"w:mort": 9.0, "w:suicide": 9.0},
+            "concern": {"w:mort": 9.0, "w:suicide": 9.0},
+        },
+        ungated={"suicide_risk": 0.0},
+    )
+    assert engine.screen_with(learned, "Il est mort hier.", "fr").tier == "crisis"
+    assert engine.screen_with(learned, "J'étais morte de rire hier soir.", "fr").tier == "none"
+    denial = engine.screen_with(learned, "Je ne pense pas au suicide.", "fr")
+    assert denial.tier == "none" and all(e.rule == "fr.denial.1" for e in denial.evidence)
+
+
+def test_a_need_the_model_adds_never_leads_over_the_rules_own():
+    learned = build(
+        {"psychological_distress": {"w:longues": 9.0}, "concern": {"w:longues": 9.0}},
+    )
+    text = "Depuis le décès de mon mari je ne vois plus personne, les journées sont longues."
+    result = engine.screen_with(learned, text, "fr")
+    assert {"isolation", "psychological_distress"} <= set(result.needs)
+    assert result.orientation[0] == "befriending"
+
+
+def test_the_shipped_model_catches_a_phrasing_no_rule_has():
+    """A passive wish in words of no labelled set. Should a rule come to catch it, pick another
+    phrasing that only the model catches: this test is about the model."""
+    text = "Soms denk ik dat het voor iedereen beter is als ik er gewoon niet meer ben."
+    assert engine.screen_with(None, text, "nl").tier != "crisis"
+    result = screen(text, "nl")
+    assert result.tier == "crisis" and result.orientation[0] == "crisis_line"
+    assert any(e.rule == "model.suicide_risk" for e in result.evidence)
+    assert all(text[e.start : e.end] == e.text for e in result.evidence)
+
+
+# The shipped file
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_shipped_weights_were_trained_with_the_current_rules_and_sets():
+    """The rules mask idioms and denials before the model reads a text: a rule file changed
+    since training means the model reads texts differently from how it learned them."""
+    shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    retrain = "retrain: .venv/bin/python tools/train_screening.py"
+    assert shipped["rules"] == {
+        name: sha256(RULES_DIR / f"{name}.json") for name in ("common", *LANGUAGES)
+    }, f"a rule file changed since the model was trained; {retrain}"
+    assert shipped["trained_on"] == {name: sha256(DATA / f"{name}.jsonl") for name in TRAINED_ON}
+    assert not {"blind_b", "blind_c"} & set(shipped["trained_on"])
+
+
+def test_retraining_from_the_same_data_gives_the_same_weights_file():
+    if importlib.util.find_spec("sklearn") is None:
+        pytest.skip("scikit-learn is not installed (pip install -e '.[screening-model]')")
+    import sklearn
+
+    shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    if sklearn.__version__ != shipped["scikit_learn"]:
+        pytest.skip(
+            f"trained with scikit-learn {shipped['scikit_learn']}, not {sklearn.__version__}"
+        )
+    spec = importlib.util.spec_from_file_location(
+        "train_screening", ROOT / "tools" / "train_screening.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    retrained = json.loads(tool.dump(tool.train()))
+    assert retrained == shipped
+
+
+def test_parse_model_does_not_keep_a_reference_to_its_input():
+    data = tiny({"suicide_risk": {"w:fardeau": 1.0}})
+    learned = parse_model(copy.deepcopy(data), Path("tiny.json"))
+    data["weights"]["suicide_risk"]["w:fardeau"] = 9.0
+    assert learned.weights["w:fardeau"] == (0.0, 1.0, 0.0, 0.0)
