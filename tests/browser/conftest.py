@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from marketplace.views import TEXT_SIZE_COOKIE
 from tests.factories import PASSWORD
 from tests.mfa import code_for
 
@@ -49,28 +50,35 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """new_page(language="nl", width=1024): a page in a context of its own (cookies, storage)."""
+    """new_page(language="nl", width=1024, large_text=True): a page in a context of its own
+    (cookies, storage); large_text sets the cookie of the "larger text" switch."""
     contexts = []
 
-    def make(*, language: str | None = None, width: int = 1024, height: int = 800):
+    def make(
+        *,
+        language: str | None = None,
+        width: int = 1024,
+        height: int = 800,
+        large_text: bool = False,
+    ):
         context = browser.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
             locale={"nl": "nl-BE", "en": "en-GB"}.get(language or "", "fr-BE"),
         )
         context.set_default_timeout(10_000)
-        if language:
-            host = live_server.url.split("//", 1)[1].split(":")[0]
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.LANGUAGE_COOKIE_NAME,
-                        "value": language,
-                        "domain": host,
-                        "path": "/",
-                    }
-                ]
-            )
+        host = live_server.url.split("//", 1)[1].split(":")[0]
+        cookies = {
+            settings.LANGUAGE_COOKIE_NAME: language,
+            TEXT_SIZE_COOKIE: large_text and "large",
+        }
+        context.add_cookies(
+            [
+                {"name": name, "value": value, "domain": host, "path": "/"}
+                for name, value in cookies.items()
+                if value
+            ]
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -142,7 +142,7 @@ def test_claire_registers_a_caller_and_posts_her_first_request_in_a_few_steps(pa
     page.fill("input[name=postcode]", "1050")
     page.check("input[name=agreed]")
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form:has([name=phone]) button[type=submit]").click()
     submitted += 1
 
     lucienne = User.objects.get(first_name="Lucienne")

@@ -60,6 +60,7 @@ PAGES: dict[str, tuple[str, object]] = {
     "certificate": ("helpper", lambda w: [last_month().year]),
     "home@staff": ("staff", None),
     "intake": ("staff", None),
+    "helppers_to_vet": ("staff", None),
     "week_planner": ("staff", None),
     "request_matching": ("staff", lambda w: [w.open.pk]),
     "case_queue": ("staff", None),
@@ -90,6 +91,7 @@ POST_ONLY = {
     "notice_dismiss",
     "statement_refund",
     "calendar_renew",
+    "helpper_vet",
 }
 
 # The site's error pages, opened as who, at what address, answering what status. (500.html
