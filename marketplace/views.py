@@ -102,12 +102,7 @@ def _helpper_home(user) -> dict:
     }
     if profile is None:
         return context
-    nearby = (
-        selectors.open_requests_near(helpper=user).select_related("place", "helppie")[:NEAR_ON_HOME]
-        if profile.is_available_for_work
-        else []
-    )
-    cards = _near_cards(nearby)
+    cards = _near_cards(_nearest(user, NEAR_ON_HOME))
     visits = list(selectors.helpper_upcoming_visits(helpper=user)[:10])
     shared = {
         visit.request_id: selectors.shares_contact(request=visit.request, user=user)
@@ -157,17 +152,15 @@ def _staff_home(user) -> dict:
 NEAR_ON_HOME = 10
 
 
-def _near_cards(nearby) -> list[dict]:
+def _nearest(helpper: User, count: int) -> selectors.OpenRequestsNear:
+    """The nearest open requests, their cards read by the same statement as their order."""
+    return selectors.OpenRequestsNear(helpper=helpper, limit=count, prefetch=slice(0, count))
+
+
+def _near_cards(nearby: selectors.OpenRequestsNear) -> list[dict]:
     """Open requests as a helpper not yet chosen may see them: blurred place, rounded distance."""
     return [
-        {
-            "request": help_request,
-            "place": selectors.place_view(
-                request=help_request, shared=False, distance_m=help_request.distance.m
-            ),
-            "helppie_name": help_request.helppie.short_name,
-        }
-        for help_request in nearby
+        {"request": item, "place": item.place, "helppie_name": item.helppie_name} for item in nearby
     ]
 
 
@@ -185,10 +178,10 @@ def _map_context(profile, cards: list[dict]) -> dict:
             {
                 "lat": card["place"].latitude,
                 "lng": card["place"].longitude,
-                "title": card["request"].get_category_display(),
+                "title": card["request"].category_label,
                 "area": card["place"].area,
                 "distance": card["place"].distance or "",
-                "url": reverse("request_detail", args=[card["request"].pk]),
+                "url": reverse("request_detail", args=[card["request"].id]),
             }
             for card in cards
         ],
@@ -290,9 +283,8 @@ def request_detail(request, pk: int):
 @login_required
 def near_me(request):
     profile = selectors.helpper_profile_of(request.user)
-    nearby = selectors.open_requests_near(helpper=request.user).select_related("place", "helppie")
     # Open requests have nobody accepted yet: nothing private is shared on this page.
-    cards = _near_cards(nearby[:100])
+    cards = _near_cards(_nearest(request.user, selectors.NEAR_ME_LIMIT))
     context = {"profile": profile, "cards": cards}
     if profile is not None and cards:
         context["map"] = _map_context(profile, cards)

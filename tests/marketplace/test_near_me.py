@@ -128,3 +128,15 @@ def test_it_lists_requests_in_a_constant_number_of_queries(jeanne, pieter, login
         return len(captured)
 
     assert queries_for_a_page_of(1) == queries_for_a_page_of(6)
+
+
+def test_the_page_says_which_requests_the_helpper_already_offered_on(shopping, pieter, login):
+    from marketplace import services
+
+    assert pieter.preferred_language == "nl"
+    offered = "U hebt uw hulp aangeboden"
+    browser = login(pieter)
+    assert offered not in browser.get(reverse("near_me")).content.decode()
+    services.offer_make(request=shopping, helpper=pieter)
+    assert offered in browser.get(reverse("near_me")).content.decode()
+    assert offered in browser.get(reverse("home")).content.decode()
