@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import time
 from decimal import Decimal, InvalidOperation
 
@@ -141,6 +142,8 @@ class HelpRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     car_needed = forms.BooleanField(label=_("The helpper needs a car"), required=False)
+    # A new token each time the form is shown; sent back, it makes posting twice post once.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, helppie, **kwargs):
         super().__init__(*args, **kwargs)

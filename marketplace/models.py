@@ -258,6 +258,9 @@ class HelpRequest(models.Model):
         help_text=_("Asked first when the usual helpper cannot make one visit."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form's own token: the same form sent twice (a double click, a retry after a lost
+    # answer) posts one request, not two.
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -289,6 +292,11 @@ class HelpRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=15, duration_minutes__lte=480),
                 name="request_duration_in_range",
+            ),
+            models.UniqueConstraint(
+                fields=["helppie", "submission"],
+                condition=Q(submission__isnull=False),
+                name="request_one_per_submission",
             ),
         ]
 

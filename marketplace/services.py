@@ -185,32 +185,47 @@ def help_request_create(
     return request
 
 
-def help_request_post(*, helppie: User, created_by: User, **fields):
+def help_request_post(*, helppie: User, created_by: User, submission=None, **fields):
     """Everything that happens when someone posts a request, from the page or the API.
 
     The request and its visits are created (see help_request_create for the fields and
     errors), what the person wrote is screened (a case for staff when it warrants one), the
     candidates are invited once the transaction commits, and the person becomes a helppie.
     All of it or nothing: a request is never saved while its author is shown an error.
-    Returns the request and the screening notice to show its author.
+    The same `submission` token (the form's) sent again returns the request it posted the
+    first time, with no notice, and posts nothing. Returns the request and the notice to show.
     """
     from matching import services as matching
     from referrals import services as referrals
 
-    with transaction.atomic():
-        request = help_request_create(helppie=helppie, created_by=created_by, **fields)
-        notice = referrals.screen_for_person(
-            user=helppie,
-            text=request.description,
-            source="request",
-            source_ref=f"request:{request.pk}",
-            point=request.place.location,
-            refnis=request.place.refnis,
-        )
-        matching.invitations_schedule(request=request)
-        if not helppie.is_helppie:
-            User.objects.filter(pk=helppie.pk).update(is_helppie=True)
-            helppie.is_helppie = True
+    if submission is not None:
+        already = HelpRequest.objects.filter(helppie=helppie, submission=submission).first()
+        if already is not None:
+            return already, None
+    try:
+        with transaction.atomic():
+            request = help_request_create(helppie=helppie, created_by=created_by, **fields)
+            if submission is not None:
+                request.submission = submission
+                request.save(update_fields=["submission"])
+            notice = referrals.screen_for_person(
+                user=helppie,
+                text=request.description,
+                source="request",
+                source_ref=f"request:{request.pk}",
+                point=request.place.location,
+                refnis=request.place.refnis,
+            )
+            matching.invitations_schedule(request=request)
+            if not helppie.is_helppie:
+                User.objects.filter(pk=helppie.pk).update(is_helppie=True)
+                helppie.is_helppie = True
+    except IntegrityError:
+        # The same form sent twice at once: the other sending posted it.
+        already = HelpRequest.objects.filter(helppie=helppie, submission=submission).first()
+        if submission is None or already is None:
+            raise
+        return already, None
     return request, notice
 
 

@@ -209,6 +209,7 @@ def request_create(request):
             help_request, _notice = services.help_request_post(
                 helppie=helppie,
                 created_by=request.user,
+                submission=data.get("submission"),
                 category=data["category"],
                 description=data["description"],
                 schedule=schedule,
