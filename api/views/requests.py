@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -41,9 +43,22 @@ class HelpRequestList(ListView):
         return presenters.help_request(item, shared=True)
 
     @extend_schema(
-        request=s.HelpRequestCreateSerializer, responses={201: s.HelpRequestCreatedSerializer}
+        request=s.HelpRequestCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="A UUID the app makes once per request it means to post: sent again"
+                " (a retry after a lost answer), it posts nothing and answers 200 with the"
+                " request the first sending posted.",
+            )
+        ],
+        responses={201: s.HelpRequestCreatedSerializer, 200: s.HelpRequestCreatedSerializer},
     )
     def post(self, request):
+        key = _idempotency_key(request)
         data = valid(s.HelpRequestCreateSerializer, request)
         helppie = request.user
         place = None
@@ -72,9 +87,27 @@ class HelpRequestList(ListView):
             place=place,
             street=data["street"],
             postcode=data["postcode"],
+            submission=key,
         )
         body = {**presenters.help_request(created, shared=True), "notice": presenters.notice(found)}
-        return Response(s.HelpRequestCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+        # No screening notice means nothing was posted: the key's first sending had posted it.
+        again = key is not None and found is None
+        return Response(
+            s.HelpRequestCreatedSerializer(body).data,
+            status=status.HTTP_200_OK if again else status.HTTP_201_CREATED,
+        )
+
+
+def _idempotency_key(request) -> uuid.UUID | None:
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError(
+            {"Idempotency-Key": [_("The Idempotency-Key header must be a UUID.")]}
+        ) from None
 
 
 class HelpRequestDetail(ApiView):

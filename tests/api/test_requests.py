@@ -270,3 +270,27 @@ def test_a_stranger_cannot_see_or_finish_a_visit(shopping, bob, app):
 
     assert app(bob).get(f"/api/v1/visits/{visit.pk}/").status_code == 404
     assert app(bob).post(f"/api/v1/visits/{visit.pk}/done/").status_code == 404
+
+
+def test_a_retry_with_the_same_idempotency_key_posts_nothing_more(jeanne, app):
+    client = app(jeanne)
+    key = "0b9d3c1e-7a51-4f5e-9a43-2d6f0c8e1b77"
+    first = client.post(REQUESTS, a_request_body(), HTTP_IDEMPOTENCY_KEY=key)
+    again = client.post(REQUESTS, a_request_body(), HTTP_IDEMPOTENCY_KEY=key)
+    other = client.post(
+        REQUESTS, a_request_body(), HTTP_IDEMPOTENCY_KEY="5f1e2d3c-4b5a-4697-8877-665544332211"
+    )
+
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert again.json()["id"] == first.json()["id"] != other.json()["id"]
+    assert HelpRequest.objects.filter(helppie=jeanne).count() == 2
+
+
+def test_an_idempotency_key_that_is_no_uuid_is_refused_in_her_language(jeanne, app):
+    response = app(jeanne, "fr").post(REQUESTS, a_request_body(), HTTP_IDEMPOTENCY_KEY="again")
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["attr"] == "Idempotency-Key"
+    assert error["detail"] == "L'en-tête Idempotency-Key doit être un UUID."
+    assert not HelpRequest.objects.filter(helppie=jeanne).exists()
