@@ -49,7 +49,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -58,8 +58,8 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 import django  # noqa: E402
 import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
 
+from bench.databases import own_database  # noqa: E402
 from bench.load_stats import (  # noqa: E402
     Sample,
     Window,
@@ -69,7 +69,6 @@ from bench.load_stats import (  # noqa: E402
     read_samples,
     summarize,
 )
-from config.env import database_url  # noqa: E402
 
 LOAD_DATABASE = "neighbourhelp_load"
 RESULTS = BENCH / "results" / "load.json"
@@ -142,22 +141,9 @@ def _env_int(name: str, default: int, *, low: int) -> int:
 # --- The database ---------------------------------------------------------------------------
 
 
-def with_database(url: str, name: str) -> str:
-    """The same server, another database, as a libpq URL (psycopg does not know postgis://)."""
-    parts = urlsplit(url)
-    return urlunsplit(("postgresql", parts.netloc, f"/{name}", parts.query, ""))
-
-
 def prepare_environment() -> str:
     """Create the load database if missing and set what both this process and gunicorn read."""
-    url = with_database(database_url(ROOT), LOAD_DATABASE)
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as admin:
-        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [LOAD_DATABASE])
-        if not found.fetchone():
-            print(f"==> Creating database {LOAD_DATABASE}")
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(LOAD_DATABASE)))
-    with psycopg.connect(url, autocommit=True) as load:
-        load.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    url = own_database(ROOT, LOAD_DATABASE)
     os.environ.update(
         {
             "DATABASE_URL": url,

@@ -34,15 +34,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import django
-import psycopg
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg import sql
 from tqdm import tqdm
 
 if TYPE_CHECKING:
@@ -54,7 +51,7 @@ ROOT = BENCH.parent
 # Run as `python bench/matching.py`: this file's folder must not shadow the `matching` app.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 
-from config.env import database_url  # noqa: E402  (needs ROOT on the path)
+from bench.databases import own_database  # noqa: E402
 
 BENCH_DATABASE = "neighbourhelp_bench"
 RESULTS = ROOT / "bench" / "results" / "matching.json"
@@ -127,22 +124,9 @@ def read_scale() -> float:
     return scale
 
 
-def with_database(url: str, name: str) -> str:
-    """The same server, another database, as a libpq URL (psycopg does not know postgis://)."""
-    parts = urlsplit(url)
-    return urlunsplit(("postgresql", parts.netloc, f"/{name}", parts.query, ""))
-
-
 def use_bench_database() -> None:
     """Create the bench database if missing (with PostGIS), point Django at it and migrate."""
-    url = with_database(database_url(ROOT), BENCH_DATABASE)
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as admin:
-        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
-        if not found.fetchone():
-            print(f"==> Creating database {BENCH_DATABASE}")
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
-    with psycopg.connect(url, autocommit=True) as bench:
-        bench.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    url = own_database(ROOT, BENCH_DATABASE)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("DJANGO_DEBUG", "0")  # no query log: it would skew the timings

@@ -81,6 +81,18 @@ class Schedule:
     weekdays: tuple[int, ...] = ()
     ends_on: date | None = None
 
+    @classmethod
+    def from_fields(cls, data: dict) -> Schedule:
+        """From the fields of the request form or the API's request body (same names)."""
+        return cls(
+            starts_on=data["starts_on"],
+            start_time=data["start_time"],
+            duration_minutes=data["duration_minutes"],
+            recurrence=data["recurrence"],
+            weekdays=tuple(data["weekdays"]),
+            ends_on=data["ends_on"],
+        )
+
     def errors(self, *, today: date) -> dict[str, str]:
         errors = {}
         if self.starts_on < today:

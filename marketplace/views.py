@@ -197,14 +197,6 @@ def request_create(request):
     form = HelpRequestForm(request.POST or None, helppie=helppie)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        schedule = services.Schedule(
-            starts_on=data["starts_on"],
-            start_time=data["start_time"],
-            duration_minutes=data["duration_minutes"],
-            recurrence=data["recurrence"],
-            weekdays=tuple(data["weekdays"]),
-            ends_on=data["ends_on"],
-        )
         try:
             help_request, _notice = services.help_request_post(
                 helppie=helppie,
@@ -212,7 +204,7 @@ def request_create(request):
                 submission=data.get("submission"),
                 category=data["category"],
                 description=data["description"],
-                schedule=schedule,
+                schedule=services.Schedule.from_fields(data),
                 hourly_allowance_cents=data["hourly_allowance"],
                 languages=data["languages"],
                 car_needed=data["car_needed"],

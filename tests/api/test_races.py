@@ -3,38 +3,15 @@ database connection: exactly one wins, the others get a clear error, nothing is 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 from rest_framework.test import APIClient
 
 from marketplace.models import HelpRequest, Offer, Visit
 from tests import factories
 from tests.api.conftest import session_token
+from tests.concurrency import all_at_once
 
 CONTENDERS = 20
-
-
-def all_at_once(calls):
-    """Run every call at the same instant, each in its own thread (so its own connection)."""
-    barrier = threading.Barrier(len(calls))
-    answers = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            answers.append(call())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    close_old_connections()
-    return answers
 
 
 @pytest.mark.django_db(transaction=True)
