@@ -108,3 +108,17 @@ def help_request(
         car_needed=car_needed,
         **fields,
     )
+
+
+def partner_fund():
+    """A partner fund paying € 3.00 an hour, up to € 10.00 a year per member."""
+    from payments_stub.models import PartnerFund
+
+    return PartnerFund.objects.create(
+        name="Mutualité Test",
+        code="test",
+        member_number_pattern=r"\d{3}-\d{6}-\d{2}",
+        member_number_example="123-456789-01",
+        contribution_per_hour_cents=300,
+        annual_cap_cents=1_000,
+    )

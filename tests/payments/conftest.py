@@ -75,15 +75,7 @@ def visit(jeannes_request, pieter) -> Visit:
 
 @pytest.fixture
 def fund(db) -> PartnerFund:
-    """A partner fund paying € 3.00 an hour, up to € 10.00 a year per member."""
-    return PartnerFund.objects.create(
-        name="Mutualité Test",
-        code="test",
-        member_number_pattern=r"\d{3}-\d{6}-\d{2}",
-        member_number_example="123-456789-01",
-        contribution_per_hour_cents=300,
-        annual_cap_cents=1_000,
-    )
+    return factories.partner_fund()
 
 
 @pytest.fixture

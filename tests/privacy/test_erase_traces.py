@@ -14,9 +14,10 @@ from django.utils import timezone
 from marketplace.models import Place, User
 from payments_stub import services as payment_services
 from payments_stub.integrity import ledger_problems
-from payments_stub.models import FundMembership, HoursEvent, PartnerFund
+from payments_stub.models import FundMembership, HoursEvent
 from privacy import admin_log
 from privacy.services import person_erase
+from tests import factories
 from tests.payments.conftest import last_month, log, visit_done
 
 DISPUTE = "Pieter est parti à 11h, ma voisine Mme Leclercq l'a vu"
@@ -32,14 +33,7 @@ def disputed(world, jeanne, pieter, claire):
 
 @pytest.fixture
 def fund(db):
-    return PartnerFund.objects.create(
-        name="Mutualité Test",
-        code="test",
-        member_number_pattern=r"\d{3}-\d{6}-\d{2}",
-        member_number_example="123-456789-01",
-        contribution_per_hour_cents=300,
-        annual_cap_cents=1_000,
-    )
+    return factories.partner_fund()
 
 
 def notes_of(hours) -> list[tuple[str, str]]:
