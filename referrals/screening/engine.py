@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from referrals.screening.language import languages_for
-from referrals.screening.model import Model, explain, occurrences, shipped_model
+from referrals.screening.model import Model, explain, shipped_model
 from referrals.screening.orientation import orient
 from referrals.screening.patterns import Compiled
 from referrals.screening.result import NEEDS, TIER_RANK, TIERS, Evidence, Screening
@@ -219,12 +219,14 @@ def _learn(
     """Needs the rules did not signal that the model finds, added to `need_rank` at the tier the
     model file gives each label; the evidence names the words that weighed most.
 
-    - Where the rules found nothing, a need is added only if the gate (`concern`) opens too,
-      or if its score reaches the need's ungated threshold (the crisis detector has one).
-    - Where the rules found needs, a need the model adds ranks no higher than theirs (except a
-      suicide risk, always a crisis): the rules' more specific signals keep leading the
-      orientation, and the model only completes it. It makes a crisis of such a text only
-      with the ungated threshold.
+    - The crisis detector (`suicide_risk`) stands on its own threshold, whatever the rules
+      found: a new author's crises are mostly indirect ("I've rehomed the dog and left letters
+      for the boys"), and the rules read distress or nothing in them. Where the rules explained
+      words away (an idiom, a denial), it needs the higher `explained` threshold: the person
+      said what their words do not mean.
+    - Any other need: where the rules found nothing, only if the gate (`concern`) opens too.
+      Where the rules found needs, it ranks no higher than theirs: their more specific signals
+      keep leading the orientation, and the model only completes it.
     """
     if learned is None:
         return []
@@ -232,29 +234,25 @@ def _learn(
     gate = learned.gate
     opened = bool(need_rank) or gate is None or verdicts[gate].fires
     ceiling = max(need_rank.values(), default=TIER_RANK["crisis"])
-    evidence: list[Evidence] = []
-    found_at: dict[str, list[tuple[int, int]]] | None = None
-    for verdict, tier, ungated in zip(verdicts, learned.tiers, learned.ungated, strict=True):
+    added: list[str] = []
+    for verdict, tier, explained in zip(verdicts, learned.tiers, learned.explained, strict=True):
         if tier is None or verdict.label in need_rank:
             continue
-        if tier == "crisis" and need_rank:
-            # The rules read this text and saw a need but no crisis: that reading is evidence
-            # too (they tell "je n'en peux plus" from a wish to die), so only the strong,
-            # ungated threshold overrules it.
-            fires = verdict.score >= ungated
+        if tier == "crisis":
+            fires = verdict.score >= explained if found.masked else verdict.fires
         else:
-            fires = (verdict.fires and opened) or verdict.score >= ungated
+            fires = verdict.fires and opened
         if fires:
             rank = TIER_RANK[tier]
             need_rank[verdict.label] = rank if tier == "crisis" else min(rank, ceiling)
-            if found_at is None:
-                found_at = occurrences(tokens, found.masked, learned.settings)
-            rule = f"model.{verdict.label}"
-            evidence += [
-                Evidence(rule, text[start:end], start, end)
-                for start, end in explain(learned, verdict.label, found_at)
-            ]
-    return evidence
+            added.append(verdict.label)
+    if not added:
+        return []
+    return [
+        Evidence(f"model.{label}", text[start:end], start, end)
+        for label, pushes in learned.pushes(added, tokens, found.masked).items()
+        for start, end in explain(pushes)
+    ]
 
 
 def _conclude(

@@ -32,10 +32,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,7 @@ from referrals.screening.result import NEEDS, TIER_RANK
 from referrals.screening.text import BOUNDARY, Token
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "weights.json"
-FORMAT = 1
+FORMAT = 2
 # The gate: not a need, but whether a text shows any concern at all (a tier of moderate or
 # above). Where the rules are silent, the model adds a need only if the gate opens too.
 CONCERN = "concern"
@@ -64,6 +63,10 @@ class Settings:
 
     word_ngrams: tuple[int, int] = (1, 3)
     char_ngrams: tuple[int, int] = (4, 6)
+    # A text with fewer features is scored as if it had this many (the missing ones weighing
+    # nothing): a few words ("just mow my lawn please", what a denial or an idiom leaves of a
+    # sentence) say too little to move a score far from the intercept.
+    size_floor: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,36 +89,34 @@ class Model:
     labels: tuple[str, ...]
     intercepts: tuple[float, ...]
     thresholds: tuple[float, ...]
-    # Thresholds that let a need through even with the gate shut (infinite: never).
-    ungated: tuple[float, ...]
+    # The crisis detector's threshold in a text where the rules explained words away (an
+    # idiom, a denial): the person said what their words do not mean (infinite: never).
+    explained: tuple[float, ...]
     # The tier a need added by the model takes (None for the gate).
     tiers: tuple[str | None, ...]
     settings: Settings
     # feature -> its weight for each label, in the order of `labels`: one dictionary look-up
     # per feature of a text, and one vector addition.
     weights: dict[str, tuple[float, ...]]
-    # word -> (its number of letter n-grams, their summed weights per label or None): most
-    # words repeat across texts, so a word's letter n-grams are looked up once per process.
-    _words: dict[str, tuple[int, tuple[float, ...] | None]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # word -> (its number of letter n-grams, their summed weights per label or None, the sums
+    # of their positive weights per label or None): most words repeat across texts, so a
+    # word's letter n-grams are looked up once per process.
+    _words: dict[str, _Word] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def gate(self) -> int | None:
         """The index of the gate label, if the model has one."""
         return self.labels.index(CONCERN) if CONCERN in self.labels else None
 
-    def _word(self, word: str) -> tuple[int, tuple[float, ...] | None]:
+    def _word(self, word: str) -> _Word:
         known = self._words.get(word)
         if known is None:
             low, high = self.settings.char_ngrams
             grams = _char_grams(word, low, high)
-            sums = [0.0] * len(self.labels)
-            for gram in grams:
-                vector = self.weights.get(gram)
-                if vector is not None:
-                    sums = list(map(add, sums, vector))
-            known = (len(grams), tuple(sums) if any(sums) else None)
+            vectors = [vector for vector in map(self.weights.get, grams) if vector is not None]
+            sums = _column_sums(vectors) if vectors else None
+            pushes = _positive_sums(vectors)
+            known = (len(grams), sums, pushes)
             if len(self._words) >= _GRAMS_LIMIT:
                 self._words.clear()
             self._words[word] = known
@@ -123,29 +124,27 @@ class Model:
 
     def scores(self, tokens: list[Token], masked: Iterable[tuple[int, int]] = ()) -> list[float]:
         """Every label's score for a text: the same as `score_counts(counts(...))`, faster."""
-        sums = [0.0] * len(self.labels)
         get = self.weights.get
         low, high = self.settings.word_ngrams
         grams: set[str] = set()
         words: set[str] = set()
-        size = 0
         for run in _clauses(tokens, masked):
             norms = [t.norm for t in run]
-            for i in range(len(norms)):
-                for n in range(low, min(high, len(norms) - i) + 1):
-                    grams.add("w:" + " ".join(norms[i : i + n]))
+            for n in range(low, high + 1):
+                # Every n words in a row: the run zipped with its copies shifted by 1 to n - 1
+                # (the shorter copies end it).
+                shifted = (norms[k:] for k in range(n))
+                grams.update("w:" + " ".join(gram) for gram in zip(*shifted, strict=False))
             words.update(norms)
-        for gram in grams:
-            vector = get(gram)
-            if vector is not None:
-                sums = list(map(add, sums, vector))
+        vectors = [vector for vector in map(get, grams) if vector is not None]
         size = len(grams)
         if self.settings.char_ngrams[1]:
             for word in words:
-                count, vector = self._word(word)
+                count, vector, _ = self._word(word)
                 size += count
                 if vector is not None:
-                    sums = list(map(add, sums, vector))
+                    vectors.append(vector)
+        sums = _column_sums(vectors) if vectors else (0.0,) * len(self.labels)
         return self._finish(sums, size)
 
     def score_counts(self, values: dict[str, int]) -> list[float]:
@@ -157,9 +156,10 @@ class Model:
                 sums[index] += weight * value
         return self._finish(sums, sum(values.values()))
 
-    def _finish(self, sums: list[float], size: int) -> list[float]:
+    def _finish(self, sums: Sequence[float], size: int) -> list[float]:
         """Intercept plus the sum of weights over the square root of the text's number of
-        features, so that length alone does not raise a score."""
+        features (at least `size_floor`), so that length alone does not raise a score."""
+        size = max(size, self.settings.size_floor)
         scale = 1 / math.sqrt(size) if size else 0.0
         return [b + s * scale for b, s in zip(self.intercepts, sums, strict=True)]
 
@@ -171,6 +171,58 @@ class Model:
             )
         ]
 
+    def pushes(
+        self, labels: list[str], tokens: list[Token], masked: Iterable[tuple[int, int]] = ()
+    ) -> dict[str, dict[tuple[int, int], float]]:
+        """Where in the text each of `labels`' scores was pushed up: for every span carrying
+        weight, the positive weights of its features summed. The spans are those of
+        `occurrences` (a word n-gram at its first occurrence, a word's letter n-grams at the
+        word's first occurrence), read without building every feature with its places."""
+        wanted = [(label, self.labels.index(label), {}) for label in labels]
+        low, high = self.settings.word_ngrams
+        letters = bool(self.settings.char_ngrams[1])
+        grams: set[str] = set()
+        words: set[str] = set()
+
+        def push(span: tuple[int, int], vector: tuple[float, ...]) -> None:
+            for _, index, found in wanted:
+                if vector[index] > 0:
+                    found[span] = found.get(span, 0.0) + vector[index]
+
+        for run in _clauses(tokens, masked):
+            norms = [t.norm for t in run]
+            for i, token in enumerate(run):
+                for n in range(low, min(high, len(run) - i) + 1):
+                    gram = "w:" + " ".join(norms[i : i + n])
+                    if gram not in grams:
+                        grams.add(gram)
+                        vector = self.weights.get(gram)
+                        if vector is not None:
+                            push((token.start, run[i + n - 1].end), vector)
+                if letters and token.norm not in words:
+                    words.add(token.norm)
+                    positive = self._word(token.norm)[2]
+                    if positive is not None:
+                        push((token.start, token.end), positive)
+        return {label: found for label, _, found in wanted}
+
+
+_Word = tuple[int, tuple[float, ...] | None, tuple[float, ...] | None]
+
+
+def _positive(vector: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(w if w > 0 else 0.0 for w in vector)
+
+
+def _positive_sums(vectors: list[tuple[float, ...]]) -> tuple[float, ...] | None:
+    return _column_sums([_positive(v) for v in vectors]) if vectors else None
+
+
+def _column_sums(vectors: list[tuple[float, ...]]) -> tuple[float, ...]:
+    """Weight vectors (one per feature, one weight per label) summed label by label, in C
+    rather than one vector addition per feature."""
+    return tuple(map(sum, zip(*vectors, strict=True)))
+
 
 def _char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
     padded = f" {word} "
@@ -180,19 +232,23 @@ def _char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
 
 
 def _clauses(tokens: list[Token], masked: Iterable[tuple[int, int]]) -> Iterator[list[Token]]:
-    """Runs of word tokens between boundaries; a masked word (an idiom's, a denial's) ends a
-    run like a boundary, and is left out."""
+    """Runs of word tokens between boundaries (the clauses). A clause holding a masked word (an
+    idiom's, a denial's) is left out whole: what remains of "je veux en finir avec ce lierre"
+    or "I have no thoughts of harming myself" once the idiom or the denial is taken out ("je
+    veux", "I have") would be read out of the context that explained it."""
     spans = sorted(masked)
     run: list[Token] = []
+    hidden = False
     for token in tokens:
-        hidden = any(a < token.end and token.start < b for a, b in spans) if spans else False
-        if token.norm == BOUNDARY or hidden:
-            if run:
+        if token.norm == BOUNDARY:
+            if run and not hidden:
                 yield run
-                run = []
+            run, hidden = [], False
         else:
             run.append(token)
-    if run:
+            if spans and not hidden:
+                hidden = any(a < token.end and token.start < b for a, b in spans)
+    if run and not hidden:
         yield run
 
 
@@ -228,22 +284,13 @@ def counts(
     return {feature: len(spans) for feature, spans in occurrences(tokens, masked, settings).items()}
 
 
-def explain(
-    model: Model, label: str, found: dict[str, list[tuple[int, int]]], top: int = 3
-) -> list[tuple[int, int]]:
-    """The spans of the text whose features pushed `label`'s score up the most, at most `top`,
+def explain(pushes: dict[tuple[int, int], float], top: int = 3) -> list[tuple[int, int]]:
+    """The spans of the text whose features pushed a label's score up the most, at most `top`,
     in text order. Overlapping spans are merged first, so a word and the phrase around it are
-    weighed together; a span weighing less than half the heaviest one is left out. `found` is
-    the text's `occurrences`."""
-    index = model.labels.index(label)
-    weight_of: dict[tuple[int, int], float] = {}
-    for feature, spans in found.items():
-        vector = model.weights.get(feature)
-        if vector is not None and vector[index] > 0:
-            for span in spans:
-                weight_of[span] = weight_of.get(span, 0.0) + vector[index]
+    weighed together; a span weighing less than half the heaviest one is left out. `pushes` is
+    the text's `Model.pushes` for that label."""
     merged: list[list[Any]] = []
-    for (start, end), weight in sorted(weight_of.items()):
+    for (start, end), weight in sorted(pushes.items()):
         if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
             merged[-1][2] += weight
@@ -281,6 +328,12 @@ def parse_model(data: Any, where: Path) -> Model:
     word, char = raw_settings.get("word_ngrams"), raw_settings.get("char_ngrams")
     _require(_pair(word) and word[0] >= 1, where, "'features.word_ngrams' must be [low, high]")
     _require(_pair(char), where, "'features.char_ngrams' must be [low, high] (0, 0: none)")
+    floor = raw_settings.get("size_floor", 0)
+    _require(
+        isinstance(floor, int) and not isinstance(floor, bool) and floor >= 0,
+        where,
+        "'features.size_floor' must be a whole number, 0 or more",
+    )
     labels = data.get("labels")
     _require(
         isinstance(labels, list)
@@ -302,13 +355,13 @@ def parse_model(data: Any, where: Path) -> Model:
         columns[name] = tuple(table.get(label) for label in labels)
     for name in ("intercepts", "thresholds"):
         _require(all(map(_number, columns[name])), where, f"'{name}' must be finite numbers")
-    ungated = data.get("ungated", {})
+    explained = data.get("explained", {})
     _require(
-        isinstance(ungated, dict)
-        and set(ungated) <= set(needs)
-        and all(map(_number, ungated.values())),
+        isinstance(explained, dict)
+        and set(explained) <= set(needs)
+        and all(map(_number, explained.values())),
         where,
-        "'ungated' must map needs to finite numbers",
+        "'explained' must map needs to finite numbers",
     )
     _require(
         all(t in TIER_RANK and t != "none" for t in columns["tiers"] if t is not None),
@@ -336,9 +389,9 @@ def parse_model(data: Any, where: Path) -> Model:
         labels=tuple(labels),
         intercepts=tuple(float(v) for v in columns["intercepts"]),
         thresholds=tuple(float(v) for v in columns["thresholds"]),
-        ungated=tuple(float(ungated.get(label, math.inf)) for label in labels),
+        explained=tuple(float(explained.get(label, math.inf)) for label in labels),
         tiers=columns["tiers"],
-        settings=Settings(word_ngrams=tuple(word), char_ngrams=tuple(char)),
+        settings=Settings(word_ngrams=tuple(word), char_ngrams=tuple(char), size_floor=floor),
         weights={feature: tuple(vector) for feature, vector in by_feature.items()},
     )
 

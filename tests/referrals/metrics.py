@@ -30,18 +30,24 @@ class Metrics:
     needs_f1: float
     missed_crises: tuple[str, ...]
     false_flags: tuple[str, ...]
+    sentinel_texts: int = 0
 
-    def failures(self) -> list[str]:
-        """The targets this run misses, readable in an assertion message."""
+    def failures(self, *, every_benign_text: bool = True) -> list[str]:
+        """The targets this run misses, readable in an assertion message. With
+        `every_benign_text`, one ordinary text flagged is a failure too (the regression sets
+        the rules were written from); without, SCREENING.md's 5% holds. Sentinel recall counts
+        only where the set has texts for the sentinel programme."""
         failed = []
         for name in ("crisis_recall", "primary", "sentinel_recall", "needs_f1"):
+            if name == "sentinel_recall" and not self.sentinel_texts:
+                continue
             if getattr(self, name) < TARGETS[name]:
                 failed.append(f"{name}={getattr(self, name):.3f} < {TARGETS[name]}")
         if self.benign_false_flag > TARGETS["benign_false_flag"]:
             failed.append(f"benign_false_flag={self.benign_false_flag:.3f} > 0.05")
         if self.missed_crises:
             failed.append(f"missed crises: {', '.join(self.missed_crises)}")
-        if self.false_flags:
+        if self.false_flags and every_benign_text:
             failed.append(f"benign texts flagged: {', '.join(self.false_flags)}")
         return failed
 
@@ -81,4 +87,5 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> Metrics:
         needs_f1=2 * tp / max(2 * tp + fp + fn, 1),
         missed_crises=missed,
         false_flags=false_flags,
+        sentinel_texts=len(sentinel),
     )

@@ -48,7 +48,8 @@ def test_the_helppie_never_sees_a_tier_or_a_label(case, jeanne, login):
     from tests import factories
 
     request = factories.help_request(
-        helppie=jeanne, description="Je n'ai plus envie de rien, je me sens si seule."
+        helppie=jeanne,
+        description="Je me sens si seule et triste depuis des semaines, je ne sors plus.",
     )
     page = login(jeanne).get(reverse("request_detail", args=[request.pk])).content.decode()
     for label in ("moderate", "crisis", "psychological_distress", "isolation"):

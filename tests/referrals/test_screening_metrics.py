@@ -6,11 +6,17 @@
   each run once before any rule was changed for it (see data/README.md for those scores).
 - blind_a.jsonl: 160 texts written blind before the word-class rules; the rules were then
   broadened by phenomenon with it, so it is now a regression set like the probes.
-- blind_b.jsonl: 160 texts written with blind_a, never used to change a rule nor to train
-  the learned layer (referrals/screening/model): the honest measure of how the screening
-  generalises. It still misses the targets (see data/README.md), so its test is an expected
+- blind_b.jsonl, blind_c.jsonl: blind sets scored as such (data/README.md), then used to
+  broaden the rules and to train the learned layer: regression sets now.
+- train_[a-d].jsonl: 800 texts by four authors, each given one part of the platform's life
+  (older people and their families; visit reports, notes and messages; the self-employed;
+  ordinary requests that look alarming, written noisily), for the rules and the learned layer.
+- blind_d.jsonl: 240 texts written blind by a fifth author, never used to change a rule nor to
+  train: the honest measure. It still misses some targets, so its test is a strict expected
   failure that keeps the real thresholds.
 
+The six oldest sets must meet the targets with no ordinary text flagged at all; the newer
+regression sets meet SCREENING.md's rates (an ordinary text flagged in 5% is allowed).
 The throughput target is measured by bench/screening.py, not here: timing in a test is flaky.
 """
 
@@ -33,13 +39,11 @@ DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "referrals"
 SETS = ["devset", "heldout", "probe", "probe2", "probe3", "blind_a"]
-# blind_b.jsonl as written and labelled, before any rule saw it. It is a measurement only:
-# editing its texts or labels (or changing a rule for one of its lines) would make it one
+NEWER_SETS = ["blind_b", "blind_c", "train_a", "train_b", "train_c", "train_d"]
+# blind_d.jsonl as written and labelled, before any rule or model saw it. It is a measurement
+# only: editing its texts or labels (or changing a rule for one of its lines) would make it one
 # more regression set, and there would be no honest estimate left.
-BLIND_B_SHA256 = "96507d480a0b87accc6c5c27f4d281bd55c9225ac15bfe23e7af36a0b171d823"
-# blind_c.jsonl likewise: 240 texts written and labelled by someone who never saw the rules or
-# the model, scored once with what was shipped (data/README.md).
-BLIND_C_SHA256 = "dc9795e5671a2803a1f282ecafa4dc08126660b27d1026d834b4bef054e61393"
+BLIND_D_SHA256 = "a6f05d1c338a21141a42cbf572f9f7ee5bd95330a8471366ee61bbc73c892fc6"
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
 
@@ -62,40 +66,32 @@ def test_it_meets_the_targets_on_each_labelled_set(name):
     assert not metrics.failures(), f"{name}: " + "; ".join(metrics.failures())
 
 
+@pytest.mark.parametrize("name", NEWER_SETS)
+def test_it_meets_the_targets_on_the_newer_regression_sets(name):
+    gold = load(DATA / f"{name}.jsonl")
+    metrics = score(gold, predictions(gold))
+    failures = metrics.failures(every_benign_text=False)
+    assert not failures, f"{name}: " + "; ".join(failures)
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_b (never used to change a rule nor to train the model) measured, rules and"
-    " learned layer together: crisis_recall 0.818, primary 0.804, sentinel 0.857, needs F1 0.809,"
-    " benign false flags 0.055 (the rules alone: 0.576, 0.660, 0.643, 0.745, 0.055): better, not"
-    " yet the targets; see tests/referrals/data/README.md",
+    reason="blind_d (written by a new author who never saw the rules, the model or their"
+    " output; scored once) measured, rules and learned layer together: crisis_recall 0.780,"
+    " primary 0.714, sentinel 0.909, needs F1 0.788, benign false flags 0.012 (what was shipped"
+    " before: 0.340, 0.507, 0.636, 0.628, 0.012); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_untouched_blind_set():
-    gold = load(DATA / "blind_b.jsonl")
+    gold = load(DATA / "blind_d.jsonl")
     metrics = score(gold, predictions(gold))
-    assert not metrics.failures(), "blind_b: " + "; ".join(metrics.failures())
+    assert not metrics.failures(), "blind_d: " + "; ".join(metrics.failures())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="blind_c (written by someone who never read the rules, after the learned layer was"
-    " trained; scored once) measured, rules and learned layer together: crisis_recall 0.540,"
-    " primary 0.543, sentinel 0.550, needs F1 0.698, benign false flags 0.024 (the rules alone:"
-    " 0.360, 0.471, 0.500, 0.634, 0.024); see tests/referrals/data/README.md",
-)
-def test_it_meets_the_targets_on_the_newest_blind_set():
-    gold = load(DATA / "blind_c.jsonl")
-    metrics = score(gold, predictions(gold))
-    assert not metrics.failures(), "blind_c: " + "; ".join(metrics.failures())
+def test_the_untouched_blind_set_is_as_written():
+    assert hashlib.sha256((DATA / "blind_d.jsonl").read_bytes()).hexdigest() == BLIND_D_SHA256
 
 
-@pytest.mark.parametrize(
-    ("name", "digest"), [("blind_b", BLIND_B_SHA256), ("blind_c", BLIND_C_SHA256)]
-)
-def test_the_untouched_blind_sets_are_as_written(name, digest):
-    assert hashlib.sha256((DATA / f"{name}.jsonl").read_bytes()).hexdigest() == digest
-
-
-@pytest.mark.parametrize("name", ["blind_a", "blind_b", "blind_c"])
+@pytest.mark.parametrize("name", ["blind_a", "blind_b", "blind_c", "blind_d"])
 def test_the_blind_sets_are_big_and_varied_enough_to_mean_something(name):
     gold = load(DATA / f"{name}.jsonl")
     tiers = [g["tier"] for g in gold.values()]

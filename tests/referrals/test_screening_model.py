@@ -31,19 +31,32 @@ from referrals.screening.text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
-TRAINED_ON = ("devset", "heldout", "probe", "probe2", "probe3", "blind_a")
+TRAINED_ON = (
+    "devset",
+    "heldout",
+    "probe",
+    "probe2",
+    "probe3",
+    "blind_a",
+    "blind_b",
+    "blind_c",
+    "train_a",
+    "train_b",
+    "train_c",
+    "train_d",
+)
 
 
 def tiny(weights: dict[str, dict[str, float]] | None = None, **changes) -> dict:
     """A weights file's content: word features only, every label's threshold at 0."""
     labels = ["psychological_distress", "suicide_risk", "financial_hardship", "concern"]
     data = {
-        "format": 1,
+        "format": 2,
         "features": {"word_ngrams": [1, 2], "char_ngrams": [0, 0]},
         "labels": labels,
         "intercepts": dict.fromkeys(labels, -1.0),
         "thresholds": dict.fromkeys(labels, 0.0),
-        "ungated": {"suicide_risk": 5.0},
+        "explained": {"suicide_risk": 5.0},
         "tiers": {
             "psychological_distress": "high",
             "suicide_risk": "crisis",
@@ -84,13 +97,17 @@ def test_a_weights_file_that_is_not_json_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"format": 2}, "'format' must be 1"),
+        ({"format": 1}, "'format' must be 2"),
+        (
+            {"features": {"word_ngrams": [1, 2], "char_ngrams": [0, 0], "size_floor": -1}},
+            "size_floor",
+        ),
         ({"labels": ["sadness"]}, "'labels' must list need codes"),
         ({"thresholds": {"suicide_risk": 0.0}}, "'thresholds' must give a value for each label"),
         ({"intercepts": {"concern": "high"}}, "'intercepts' must give a value"),
         ({"tiers": {"psychological_distress": "none"}}, "'tiers' must give a value for each need"),
         ({"features": {"word_ngrams": [0, 3], "char_ngrams": [0, 0]}}, "word_ngrams"),
-        ({"ungated": {"suicide_risk": math.inf}}, "'ungated' must map needs"),
+        ({"explained": {"suicide_risk": math.inf}}, "'explained' must map needs"),
         ({"weights": {"suicide_risk": {"fardeau": 1.0}}}, "must be a 'w:' or 'c:' feature"),
         ({"weights": {"suicide_risk": {"w:fardeau": "1"}}}, "must be a 'w:' or 'c:' feature"),
     ],
@@ -171,13 +188,33 @@ def test_with_the_gate_shut_the_model_adds_nothing_where_the_rules_are_silent():
     assert engine.screen_with(learned, "Mon parapluie est cassé.", "fr").tier == "none"
 
 
-def test_a_crisis_needs_the_ungated_threshold_where_the_rules_saw_only_distress():
-    weights = {"suicide_risk": {"w:trop": 9.0}, "concern": {"w:trop": 9.0}}
-    text = "Je n'en peux plus, c'est trop."
-    assert engine.screen_with(None, text, "fr").tier != "crisis"
-    assert engine.screen_with(build(weights), text, "fr").tier != "crisis"
-    eager = build(weights, ungated={"suicide_risk": 0.0})
-    assert engine.screen_with(eager, text, "fr").tier == "crisis"
+def test_the_crisis_detector_stands_on_its_own_threshold_whatever_the_rules_read():
+    weights = {"suicide_risk": {"w:trop": 9.0}}  # no weight for the gate: it stays shut
+    distress = "Je n'en peux plus, c'est trop."
+    assert engine.screen_with(None, distress, "fr").tier != "crisis"
+    assert engine.screen_with(build(weights), distress, "fr").tier == "crisis"
+    silent = "Il y a trop de feuilles."
+    assert engine.screen_with(None, silent, "fr").tier == "none"
+    assert engine.screen_with(build(weights), silent, "fr").tier == "crisis"
+    wary = build(weights, thresholds={**tiny()["thresholds"], "suicide_risk": 9.0})
+    assert engine.screen_with(wary, silent, "fr").tier == "none"
+
+
+def test_where_the_rules_explained_words_away_a_crisis_needs_the_higher_threshold():
+    weights = {"suicide_risk": {"w:jardin": 9.0}}
+    denial = "Je ne pense pas au suicide. J'ai besoin d'aide pour le jardin."
+    assert engine.screen_with(build(weights), denial, "fr").tier != "crisis"
+    lenient = build(weights, explained={"suicide_risk": 0.0})
+    assert engine.screen_with(lenient, denial, "fr").tier == "crisis"
+    plain = "J'ai besoin d'aide pour le jardin."
+    assert engine.screen_with(build(weights), plain, "fr").tier == "crisis"
+
+
+def test_a_clause_holding_an_idiom_is_not_read_at_all():
+    learned = build({"suicide_risk": {"w:veux": 9.0}})
+    assert engine.screen_with(learned, "Je veux ce lierre.", "fr").tier == "crisis"
+    idiom = "Je veux en finir une fois pour toutes avec ce lierre."
+    assert engine.screen_with(learned, idiom, "fr").tier == "none"
 
 
 def test_the_model_never_reads_the_words_of_an_idiom_or_a_denial():
@@ -186,7 +223,7 @@ def test_the_model_never_reads_the_words_of_an_idiom_or_a_denial():
             "suicide_risk": {"w:mort": 9.0, "w:suicide": 9.0},
             "concern": {"w:mort": 9.0, "w:suicide": 9.0},
         },
-        ungated={"suicide_risk": 0.0},
+        explained={"suicide_risk": 0.0},
     )
     assert engine.screen_with(learned, "Il est mort hier.", "fr").tier == "crisis"
     assert engine.screen_with(learned, "J'étais morte de rire hier soir.", "fr").tier == "none"
@@ -231,7 +268,7 @@ def test_the_shipped_weights_were_trained_with_the_current_rules_and_sets():
         name: sha256(RULES_DIR / f"{name}.json") for name in ("common", *LANGUAGES)
     }, f"a rule file changed since the model was trained; {retrain}"
     assert shipped["trained_on"] == {name: sha256(DATA / f"{name}.jsonl") for name in TRAINED_ON}
-    assert not {"blind_b", "blind_c"} & set(shipped["trained_on"])
+    assert "blind_d" not in shipped["trained_on"]  # the untouched blind set
 
 
 def test_retraining_from_the_same_data_gives_the_same_weights_file():
