@@ -55,3 +55,4 @@ bench-load: setup $(MO_FILES)
 FUZZ_EXAMPLES ?= 200
 fuzz: setup $(MO_FILES)
 	@FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_fuzz.py $(PYTEST_ARGS)
+	@SCREENING_RETRAIN=all $(PY) -m pytest tests/referrals/test_screening_model.py -k retraining $(PYTEST_ARGS)

@@ -19,6 +19,9 @@ from referrals.models import Case
 # --- shared pieces ----------------------------------------------------------------------------
 
 
+LOCAL_TIME_FORMAT = "%H:%M"
+
+
 @extend_schema_field(
     {
         "type": "string",
@@ -31,7 +34,7 @@ class LocalTimeField(serializers.TimeField):
     """A wall-clock time without a zone (OpenAPI's "time" format would demand one)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("format", LOCAL_TIME_FORMAT)
         super().__init__(**kwargs)
 
 
@@ -201,6 +204,9 @@ class OfferCreateSerializer(serializers.Serializer):
 # --- the helpper's side -----------------------------------------------------------------------
 
 
+# The feed's cards as the schema describes them (this docstring included, hence the note out of
+# it): the feed writes them with `presenters.feed_item` without running this serializer, and
+# tests/api/test_helpper.py checks that both agree.
 class FeedItemSerializer(serializers.Serializer):
     """An open request near the helpper: blurred place, rounded distance, short name."""
 

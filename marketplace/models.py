@@ -19,6 +19,15 @@ from marketplace.choices import Category, Language, Weekday
 MAX_ALLOWANCE_CENTS = 1500
 
 
+def short_name(first_name: str, last_name: str) -> str:
+    """First name and initial: how people are named to those not yet agreed with them.
+
+    Also for names read without their user (the feed's cards, marketplace.selectors).
+    """
+    initial = f" {last_name[:1]}." if last_name else ""
+    return f"{first_name}{initial}".strip() or _("A neighbour")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -98,9 +107,7 @@ class User(AbstractUser):
 
     @property
     def short_name(self) -> str:
-        """First name and initial: how people are named to those not yet agreed with them."""
-        initial = f" {self.last_name[:1]}." if self.last_name else ""
-        return f"{self.first_name}{initial}".strip() or _("A neighbour")
+        return short_name(self.first_name, self.last_name)
 
 
 class Place(models.Model):
@@ -264,6 +271,9 @@ class HelpRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The table also holds `place_location`, the place's point copied by triggers, with a
+        # GiST index of the open requests, for the feed's SQL (selectors.OpenRequestsNear):
+        # migration 0008. Left off the model on purpose, so that no save() writes it stale.
         indexes = [
             # "Requests near me" reads open requests by category.
             models.Index(

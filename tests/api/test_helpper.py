@@ -3,11 +3,15 @@ invitations, visits, hours and earnings."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
 
+from api import presenters
+from api import serializers as s
 from marketplace import selectors
 from marketplace.models import Offer
 from matching.models import Invitation
@@ -112,6 +116,32 @@ def test_the_feed_marks_the_requests_i_offered_on(shopping, pieter, app):
     Offer.objects.create(request=shopping, helpper=pieter)
 
     assert app(pieter).get(FEED).json()["results"][0]["my_offer"] == "pending"
+
+
+def test_the_feed_writes_its_cards_exactly_as_its_serializer_would(shopping, pieter, claire):
+    """The cards are written without FeedItemSerializer (presenters.feed_item), which still
+    describes them in the schema: both give the same JSON, byte for byte."""
+    Offer.objects.create(request=shopping, helpper=pieter)
+    nameless = factories.UserFactory(first_name="", last_name="", is_helppie=True)
+    factories.help_request(helppie=nameless, place=factories.place_at(nameless, "1000"))
+
+    with translation.override("nl"):  # translated labels, "ongeveer 2,5 km", "Een buur"
+        cards = list(selectors.OpenRequestsNear(helpper=pieter))
+        written = [presenters.feed_item(card) for card in cards]
+        serialized = s.FeedItemSerializer(
+            [
+                {
+                    **{field.name: getattr(card, field.name) for field in dataclasses.fields(card)},
+                    "category_label": card.category_label,
+                    "place": dataclasses.asdict(card.place),
+                }
+                for card in cards
+            ],
+            many=True,
+        ).data
+
+    assert len(cards) == 2 and {card.my_offer for card in cards} == {"pending", None}
+    assert JSONRenderer().render(written) == JSONRenderer().render(serialized)
 
 
 def _invite(request, helpper, **fields):

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from marketplace import selectors
+from marketplace import geo, selectors
 from marketplace.choices import Category
+from marketplace.geocoding import gazetteer
 from marketplace.models import HelpRequest
 from tests import factories
 
@@ -58,6 +59,23 @@ def test_it_hides_a_request_needing_a_car_from_helppers_without_one(jeanne, piet
     driver = factories.helpper(postcode="1000", has_car=True, by=claire)
     assert not sees(pieter, lift)
     assert sees(driver, lift)
+
+
+def test_it_follows_a_place_whose_point_changes(shopping, pieter):
+    # The feed reads the request's copy of the point (kept by triggers, migration 0008).
+    liege = gazetteer().municipality_for_postcode("4000")
+    place = shopping.place
+    place.location = geo.point(liege.latitude, liege.longitude)
+    place.save()
+
+    assert not sees(pieter, shopping)
+
+
+def test_it_follows_a_request_moved_to_another_place(shopping, jeanne, marc):
+    assert not sees(marc, shopping)
+    HelpRequest.objects.filter(pk=shopping.pk).update(place=factories.place_at(jeanne, "4000"))
+
+    assert sees(marc, shopping)
 
 
 def test_it_orders_requests_nearest_first(jeanne, pieter, bob):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from marketplace.models import Place, User
@@ -128,6 +128,28 @@ def admin_changed(by: User, obj, message: str) -> LogEntry:
         action_flag=CHANGE,
         change_message=message,
     )
+
+
+def points_of(request) -> tuple[str, str]:
+    """The request's copy of its place's point (the feed's, migration marketplace 0008), and the
+    place's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT ST_AsText(r.place_location), ST_AsText(p.location)
+               FROM marketplace_helprequest r JOIN marketplace_place p ON p.id = r.place_id
+               WHERE r.id = %s""",
+            [request.pk],
+        )
+        return cursor.fetchone()
+
+
+def test_her_exact_point_does_not_stay_on_a_kept_request(world, jeanne):
+    exact, _ = points_of(world.done)
+
+    person_erase(person=jeanne, by=jeanne)
+
+    copy, place = points_of(world.done)
+    assert copy == place != exact  # blurred on the place, and so on the request's copy
 
 
 def test_it_takes_her_name_out_of_the_admins_history(world, jeanne, bob, claire):
