@@ -110,6 +110,20 @@ def help_request(
     )
 
 
+def invitation(request, helpper: User, *, hours: float = 5, **fields):
+    """`helpper` asked first for `request`, answering within `hours` (negative: expired)."""
+    from matching.models import Invitation
+
+    return Invitation.objects.create(
+        request=request,
+        helpper=helpper,
+        rank=1,
+        score=1.0,
+        expires_at=timezone.now() + timedelta(hours=hours),
+        **fields,
+    )
+
+
 def partner_fund():
     """A partner fund paying € 3.00 an hour, up to € 10.00 a year per member."""
     from payments_stub.models import PartnerFund

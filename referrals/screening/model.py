@@ -179,31 +179,16 @@ class Model:
         `occurrences` (a word n-gram at its first occurrence, a word's letter n-grams at the
         word's first occurrence), read without building every feature with its places."""
         wanted = [(label, self.labels.index(label), {}) for label in labels]
-        low, high = self.settings.word_ngrams
         letters = bool(self.settings.char_ngrams[1])
-        grams: set[str] = set()
-        words: set[str] = set()
-
-        def push(span: tuple[int, int], vector: tuple[float, ...]) -> None:
-            for _, index, found in wanted:
-                if vector[index] > 0:
-                    found[span] = found.get(span, 0.0) + vector[index]
-
-        for run in _clauses(tokens, masked):
-            norms = [t.norm for t in run]
-            for i, token in enumerate(run):
-                for n in range(low, min(high, len(run) - i) + 1):
-                    gram = "w:" + " ".join(norms[i : i + n])
-                    if gram not in grams:
-                        grams.add(gram)
-                        vector = self.weights.get(gram)
-                        if vector is not None:
-                            push((token.start, run[i + n - 1].end), vector)
-                if letters and token.norm not in words:
-                    words.add(token.norm)
-                    positive = self._word(token.norm)[2]
-                    if positive is not None:
-                        push((token.start, token.end), positive)
+        for key, span in _first_places(tokens, masked, self.settings.word_ngrams):
+            if key.startswith("w:"):
+                vector = self.weights.get(key)
+            else:  # a word: its letter n-grams' positive weights, summed once per process
+                vector = self._word(key)[2] if letters else None
+            if vector is not None:
+                for _, index, found in wanted:
+                    if vector[index] > 0:
+                        found[span] = found.get(span, 0.0) + vector[index]
         return {label: found for label, _, found in wanted}
 
 
@@ -252,6 +237,26 @@ def _clauses(tokens: list[Token], masked: Iterable[tuple[int, int]]) -> Iterator
         yield run
 
 
+def _first_places(
+    tokens: list[Token], masked: Iterable[tuple[int, int]], word_ngrams: tuple[int, int]
+) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each distinct word n-gram ("w:...") and each distinct word (as it is, no prefix: words
+    hold no ":") at its first occurrence, with its span, clause by clause in text order."""
+    low, high = word_ngrams
+    seen: set[str] = set()
+    for run in _clauses(tokens, masked):
+        norms = [t.norm for t in run]
+        for i, token in enumerate(run):
+            for n in range(low, min(high, len(run) - i) + 1):
+                gram = "w:" + " ".join(norms[i : i + n])
+                if gram not in seen:
+                    seen.add(gram)
+                    yield gram, (token.start, run[i + n - 1].end)
+            if token.norm not in seen:
+                seen.add(token.norm)
+                yield token.norm, (token.start, token.end)
+
+
 def occurrences(
     tokens: list[Token], masked: Iterable[tuple[int, int]] = (), settings: Settings | None = None
 ) -> dict[str, list[tuple[int, int]]]:
@@ -259,20 +264,14 @@ def occurrences(
     occurrence), a letter n-gram once for each distinct word holding it (at that word's first
     occurrence, as often as the word holds it)."""
     settings = settings or Settings()
-    (w_low, w_high), (c_low, c_high) = settings.word_ngrams, settings.char_ngrams
+    low, high = settings.char_ngrams
     found: dict[str, list[tuple[int, int]]] = {}
-    words: set[str] = set()
-    for run in _clauses(tokens, masked):
-        norms = [t.norm for t in run]
-        for i, token in enumerate(run):
-            for n in range(w_low, min(w_high, len(run) - i) + 1):
-                found.setdefault(
-                    "w:" + " ".join(norms[i : i + n]), [(token.start, run[i + n - 1].end)]
-                )
-            if c_high and token.norm not in words:
-                words.add(token.norm)
-                for gram in _char_grams(token.norm, c_low, c_high):
-                    found.setdefault(gram, []).append((token.start, token.end))
+    for key, span in _first_places(tokens, masked, settings.word_ngrams):
+        if key.startswith("w:"):
+            found[key] = [span]
+        elif high:
+            for gram in _char_grams(key, low, high):
+                found.setdefault(gram, []).append(span)
     return found
 
 

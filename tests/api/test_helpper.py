@@ -144,19 +144,8 @@ def test_the_feed_writes_its_cards_exactly_as_its_serializer_would(shopping, pie
     assert JSONRenderer().render(written) == JSONRenderer().render(serialized)
 
 
-def _invite(request, helpper, **fields):
-    return Invitation.objects.create(
-        request=request,
-        helpper=helpper,
-        rank=1,
-        score=1,
-        expires_at=timezone.now() + timedelta(hours=fields.pop("hours", 24)),
-        **fields,
-    )
-
-
 def test_a_helpper_answers_an_invitation_and_it_becomes_an_offer(shopping, pieter, app):
-    invitation = _invite(shopping, pieter)
+    invitation = factories.invitation(shopping, pieter, hours=24)
     client = app(pieter)
     assert [i["id"] for i in client.get("/api/v1/invitations/").json()["results"]] == [
         invitation.pk
@@ -171,7 +160,7 @@ def test_a_helpper_answers_an_invitation_and_it_becomes_an_offer(shopping, piete
 
 
 def test_not_interested_is_recorded(shopping, pieter, app):
-    invitation = _invite(shopping, pieter)
+    invitation = factories.invitation(shopping, pieter, hours=24)
 
     response = app(pieter).post(
         f"/api/v1/invitations/{invitation.pk}/answer/", {"interested": False}
@@ -182,7 +171,7 @@ def test_not_interested_is_recorded(shopping, pieter, app):
 
 
 def test_someone_elses_invitation_is_404(shopping, pieter, sofie, app):
-    invitation = _invite(shopping, pieter)
+    invitation = factories.invitation(shopping, pieter, hours=24)
 
     response = app(sofie).post(f"/api/v1/invitations/{invitation.pk}/answer/", {"interested": True})
 
@@ -191,7 +180,7 @@ def test_someone_elses_invitation_is_404(shopping, pieter, sofie, app):
 
 
 def test_an_expired_invitation_says_so(shopping, pieter, app):
-    invitation = _invite(shopping, pieter, hours=-1)
+    invitation = factories.invitation(shopping, pieter, hours=-1)
 
     response = app(pieter).post(
         f"/api/v1/invitations/{invitation.pk}/answer/", {"interested": True}

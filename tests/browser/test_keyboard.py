@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from marketplace.models import HelpRequest, Offer
-from matching.models import Invitation
 from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_journeys import jeanne_in_ixelles, pieter_nearby
@@ -130,13 +129,7 @@ def test_jeanne_posts_a_request_with_the_keyboard_alone_and_always_sees_the_focu
 def test_pieter_answers_an_invitation_at_home_and_the_focus_lands_on_the_answer(page):
     jeanne, pieter = jeanne_in_ixelles(), pieter_nearby()
     shopping = factories.help_request(helppie=jeanne, description="Des courses au Delhaize.")
-    invitation = Invitation.objects.create(
-        request=shopping,
-        helpper=pieter,
-        rank=1,
-        score=1.0,
-        expires_at=timezone.now() + timedelta(hours=5),
-    )
+    invitation = factories.invitation(shopping, pieter)
     card = f"#invitation-{invitation.pk}"
     sign_in_by_keyboard(page, pieter)
     page.evaluate("window.stillTheSamePage = true")  # gone if the whole page loads again

@@ -2,7 +2,6 @@
 
 import json
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,7 +10,6 @@ from django.utils import timezone
 
 from marketplace import geo, services
 from marketplace.models import User
-from matching.models import Invitation
 from referrals.models import AccessLog, Case
 from tests import factories
 from tests.conftest import JEANNE_PHONE, JEANNE_STREET
@@ -118,13 +116,7 @@ def test_the_helpper_sees_the_exact_address_of_a_visit_once_chosen(pieter_chosen
 def test_the_helpper_sees_invitations_hours_to_log_free_times_and_the_yearly_cap(
     shopping, pieter, claire, login
 ):
-    invitation = Invitation.objects.create(
-        request=shopping,
-        helpper=pieter,
-        rank=1,
-        score=1.0,
-        expires_at=timezone.now() + timedelta(hours=5),
-    )
+    invitation = factories.invitation(shopping, pieter)
     other = factories.help_request(helppie=factories.UserFactory(is_helppie=True))
     done = visit_done(other, pieter)
 

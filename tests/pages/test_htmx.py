@@ -1,7 +1,5 @@
 """Small interactions swap a fragment with htmx and still work as plain forms without it."""
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -10,6 +8,7 @@ from django.utils import timezone
 from marketplace.models import Offer
 from matching.models import Invitation
 from payments_stub.models import HoursLog
+from tests import factories
 from tests.pages.conftest import page
 from tests.payments.conftest import log, visit_done
 
@@ -18,13 +17,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def invitation(shopping, pieter) -> Invitation:
-    return Invitation.objects.create(
-        request=shopping,
-        helpper=pieter,
-        rank=1,
-        score=1.0,
-        expires_at=timezone.now() + timedelta(hours=5),
-    )
+    return factories.invitation(shopping, pieter)
 
 
 def test_answering_an_invitation_with_htmx_returns_the_answered_card(invitation, pieter, login):

@@ -85,13 +85,7 @@ def build() -> World:
     payment_services.hours_validate(hours=billed, by=jeanne)
     billing.billing_run(month=last_month())
     unlogged = visit_done(matched, pieter, day=timezone.localdate() - timedelta(days=1))
-    invitation = Invitation.objects.create(
-        request=bobs,
-        helpper=pieter,
-        rank=1,
-        score=1.0,
-        expires_at=timezone.now() + timedelta(days=1),
-    )
+    invitation = factories.invitation(bobs, pieter, hours=24)
     case = referral_services.case_open(
         person=jeanne,
         screening=screen("Je n'arrive plus à payer mes factures, je suis à bout.", "fr", {}),
