@@ -6,7 +6,7 @@
 
 What it does (see referrals/screening/model/README.md for why):
 
-1. Every text of the labelled sets (`SETS`: never `blind_d`, the untouched blind set) is
+1. Every text of the labelled sets (`SETS`: never `blind_e`, the untouched blind set) is
    read by the current rules first, so that the words of idioms and denials are masked as at
    screening time, then turned into features by `referrals.screening.model.features`.
 2. One L2-regularised logistic regression per label (the nine needs, and `concern`, the gate:
@@ -64,7 +64,7 @@ from referrals.screening.model import (  # noqa: E402
 from referrals.screening.result import NEEDS, TIER_RANK, TIERS  # noqa: E402
 
 DATA = ROOT / "tests" / "referrals" / "data"
-# Every labelled set but blind_d, which is never read here: it is the untouched measure.
+# Every labelled set but blind_e, which is never read here: it is the untouched measure.
 SETS = (
     "devset",
     "heldout",
@@ -95,7 +95,7 @@ PRUNE = 0.1  # weights closer to zero are dropped: a file of 3 MB instead of 9, 
 
 
 def load(name: str) -> list[dict]:
-    if name == "blind_d":
+    if name == "blind_e":
         raise SystemExit(f"{name} is an untouched blind set: never train on it")
     with (DATA / f"{name}.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]

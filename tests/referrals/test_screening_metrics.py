@@ -44,6 +44,8 @@ NEWER_SETS = ["blind_b", "blind_c", "train_a", "train_b", "train_c", "train_d"]
 # only: editing its texts or labels (or changing a rule for one of its lines) would make it one
 # more regression set, and there would be no honest estimate left.
 BLIND_D_SHA256 = "a6f05d1c338a21141a42cbf572f9f7ee5bd95330a8471366ee61bbc73c892fc6"
+# blind_e.jsonl likewise: written after blind_d had been looked at twice, to take its place.
+BLIND_E_SHA256 = "b86f27b80ca0a2ef61a7131cfd549ba60544894767df9b14f85d3fba1d8b8ba7"
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
 
@@ -87,11 +89,24 @@ def test_it_meets_the_targets_on_the_untouched_blind_set():
     assert not metrics.failures(), "blind_d: " + "; ".join(metrics.failures())
 
 
-def test_the_untouched_blind_set_is_as_written():
-    assert hashlib.sha256((DATA / "blind_d.jsonl").read_bytes()).hexdigest() == BLIND_D_SHA256
+@pytest.mark.xfail(
+    strict=True,
+    reason="blind_e (a sixth author who never saw the rules, the model or their output;"
+    " scored once with what was shipped): crisis_recall 0.820, primary 0.773, benign false flags"
+    " 0.035, sentinel 0.955, needs F1 0.833; see tests/referrals/data/README.md",
+)
+def test_it_meets_the_targets_on_the_newest_blind_set():
+    gold = load(DATA / "blind_e.jsonl")
+    metrics = score(gold, predictions(gold))
+    assert not metrics.failures(), "blind_e: " + "; ".join(metrics.failures())
 
 
-@pytest.mark.parametrize("name", ["blind_a", "blind_b", "blind_c", "blind_d"])
+@pytest.mark.parametrize("name, digest", [("blind_d", BLIND_D_SHA256), ("blind_e", BLIND_E_SHA256)])
+def test_the_blind_sets_are_as_written(name, digest):
+    assert hashlib.sha256((DATA / f"{name}.jsonl").read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("name", ["blind_a", "blind_b", "blind_c", "blind_d", "blind_e"])
 def test_the_blind_sets_are_big_and_varied_enough_to_mean_something(name):
     gold = load(DATA / f"{name}.jsonl")
     tiers = [g["tier"] for g in gold.values()]
