@@ -11,7 +11,12 @@
 - train_[a-d].jsonl: 800 texts by four authors, each given one part of the platform's life
   (older people and their families; visit reports, notes and messages; the self-employed;
   ordinary requests that look alarming, written noisily), for the rules and the learned layer.
-- blind_d.jsonl: 240 texts written blind by a fifth author, never used to change a rule nor to
+- blind_d.jsonl: 240 texts written blind by a fifth author, scored twice as the untouched
+  measure, then (once blind_e existed) used to train like the others.
+- train_[e-i].jsonl: 1,000 texts by five more authors (younger people and chat registers;
+  where two needs meet; regional speech; professionals and third parties; everyday requests
+  with quiet needs), for the rules and the learned layer.
+- blind_e.jsonl: 240 texts written blind by another author, never used to change a rule nor to
   train: the honest measure. It still misses some targets, so its test is a strict expected
   failure that keeps the real thresholds.
 
@@ -39,12 +44,25 @@ DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "referrals"
 SETS = ["devset", "heldout", "probe", "probe2", "probe3", "blind_a"]
-NEWER_SETS = ["blind_b", "blind_c", "train_a", "train_b", "train_c", "train_d"]
-# blind_d.jsonl as written and labelled, before any rule or model saw it. It is a measurement
-# only: editing its texts or labels (or changing a rule for one of its lines) would make it one
-# more regression set, and there would be no honest estimate left.
+NEWER_SETS = [
+    "blind_b",
+    "blind_c",
+    "train_a",
+    "train_b",
+    "train_c",
+    "train_d",
+    "blind_d",
+    "train_e",
+    "train_f",
+    "train_g",
+    "train_h",
+    "train_i",
+]
+# The blind sets as written and labelled, before any rule or model saw them. blind_e is a
+# measurement only: editing its texts or labels (or changing a rule or training for one of its
+# lines) would make it one more regression set, and there would be no honest estimate left.
+# blind_d had that role until blind_e was written; it trains now, still unedited.
 BLIND_D_SHA256 = "a6f05d1c338a21141a42cbf572f9f7ee5bd95330a8471366ee61bbc73c892fc6"
-# blind_e.jsonl likewise: written after blind_d had been looked at twice, to take its place.
 BLIND_E_SHA256 = "b86f27b80ca0a2ef61a7131cfd549ba60544894767df9b14f85d3fba1d8b8ba7"
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -74,19 +92,6 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
     metrics = score(gold, predictions(gold))
     failures = metrics.failures(every_benign_text=False)
     assert not failures, f"{name}: " + "; ".join(failures)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="blind_d (written by a new author who never saw the rules, the model or their"
-    " output; scored once) measured, rules and learned layer together: crisis_recall 0.780,"
-    " primary 0.714, sentinel 0.909, needs F1 0.788, benign false flags 0.012 (what was shipped"
-    " before: 0.340, 0.507, 0.636, 0.628, 0.012); see tests/referrals/data/README.md",
-)
-def test_it_meets_the_targets_on_the_untouched_blind_set():
-    gold = load(DATA / "blind_d.jsonl")
-    metrics = score(gold, predictions(gold))
-    assert not metrics.failures(), "blind_d: " + "; ".join(metrics.failures())
 
 
 @pytest.mark.xfail(
