@@ -96,9 +96,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_e (a sixth author who never saw the rules, the model or their output;"
-    " scored once with what was shipped): crisis_recall 0.820, primary 0.773, benign false flags"
-    " 0.035, sentinel 0.955, needs F1 0.833; see tests/referrals/data/README.md",
+    reason="blind_e (an author who never saw the rules, the model or their output), rules and"
+    " learned layer together: crisis_recall 0.880, primary 0.823, benign false flags 0.035,"
+    " sentinel 0.955, needs F1 0.843 (what was shipped before the round: 0.820, 0.773, 0.035,"
+    " 0.955, 0.833); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
     gold = load(DATA / "blind_e.jsonl")
