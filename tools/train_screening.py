@@ -84,6 +84,8 @@ SETS = (
     "train_g",
     "train_h",
     "train_i",
+    "train_j",
+    "train_k",
 )
 LABELS = (*NEEDS, CONCERN)
 SIZE_FLOOR = 100  # a five-word text has about 40 features, a twenty-word one about 200

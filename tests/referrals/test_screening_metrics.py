@@ -13,9 +13,10 @@
   ordinary requests that look alarming, written noisily), for the rules and the learned layer.
 - blind_d.jsonl: 240 texts written blind by a fifth author, scored twice as the untouched
   measure, then (once blind_e existed) used to train like the others.
-- train_[e-i].jsonl: 1,000 texts by five more authors (younger people and chat registers;
+- train_[e-k].jsonl: 1,400 texts by seven more authors (younger people and chat registers;
   where two needs meet; regional speech; professionals and third parties; everyday requests
-  with quiet needs), for the rules and the learned layer.
+  with quiet needs; the edge between a crisis and strong distress; which service comes first),
+  for the rules and the learned layer.
 - blind_e.jsonl: 240 texts written blind by another author, never used to change a rule nor to
   train: the honest measure. It still misses some targets, so its test is a strict expected
   failure that keeps the real thresholds.
@@ -57,6 +58,8 @@ NEWER_SETS = [
     "train_g",
     "train_h",
     "train_i",
+    "train_j",
+    "train_k",
 ]
 # The blind sets as written and labelled, before any rule or model saw them. blind_e is a
 # measurement only: editing its texts or labels (or changing a rule or training for one of its
