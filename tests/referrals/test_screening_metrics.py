@@ -17,9 +17,11 @@
   where two needs meet; regional speech; professionals and third parties; everyday requests
   with quiet needs; the edge between a crisis and strong distress; which service comes first),
   for the rules and the learned layer.
-- blind_e.jsonl: 240 texts written blind by another author, never used to change a rule nor to
-  train: the honest measure. It still misses some targets, so its test is a strict expected
-  failure that keeps the real thresholds.
+- blind_e.jsonl: 240 texts written blind by a sixth author, scored twice as the untouched
+  measure, then (once blind_f existed) used to train like the others.
+- blind_f.jsonl: 240 texts written blind by another author, never used to change a rule nor to
+  train: the honest measure. It still misses crisis recall (0.92 of 1.00), so its test is a
+  strict expected failure that keeps the real thresholds.
 
 The six oldest sets must meet the targets with no ordinary text flagged at all; the newer
 regression sets meet SCREENING.md's rates (an ordinary text flagged in 5% is allowed).
@@ -60,13 +62,15 @@ NEWER_SETS = [
     "train_i",
     "train_j",
     "train_k",
+    "blind_e",
 ]
-# The blind sets as written and labelled, before any rule or model saw them. blind_e is a
+# The blind sets as written and labelled, before any rule or model saw them. blind_f is a
 # measurement only: editing its texts or labels (or changing a rule or training for one of its
 # lines) would make it one more regression set, and there would be no honest estimate left.
-# blind_d had that role until blind_e was written; it trains now, still unedited.
+# blind_d, then blind_e, had that role until the next one was written; they train now, unedited.
 BLIND_D_SHA256 = "a6f05d1c338a21141a42cbf572f9f7ee5bd95330a8471366ee61bbc73c892fc6"
 BLIND_E_SHA256 = "b86f27b80ca0a2ef61a7131cfd549ba60544894767df9b14f85d3fba1d8b8ba7"
+BLIND_F_SHA256 = "88074837fb964bb5521d98e9288af3548f533ca6538ef9fc6ad8b18c17fa44ee"
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
 
@@ -99,23 +103,26 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_e (an author who never saw the rules, the model or their output), rules and"
-    " learned layer together: crisis_recall 0.880, primary 0.823, benign false flags 0.035,"
-    " sentinel 0.955, needs F1 0.843 (what was shipped before the round: 0.820, 0.773, 0.035,"
-    " 0.955, 0.833); see tests/referrals/data/README.md",
+    reason="blind_f (an author who never saw the rules, the model or their output; scored once),"
+    " rules and learned layer together: crisis_recall 0.920 (46 of 50), benign false flags 0.035,"
+    " primary 0.889, sentinel 1.000, needs F1 0.853 (what was shipped before the round: 0.860,"
+    " 0.024, 0.812, 0.955, 0.840); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
-    gold = load(DATA / "blind_e.jsonl")
+    gold = load(DATA / "blind_f.jsonl")
     metrics = score(gold, predictions(gold))
-    assert not metrics.failures(), "blind_e: " + "; ".join(metrics.failures())
+    assert not metrics.failures(), "blind_f: " + "; ".join(metrics.failures())
 
 
-@pytest.mark.parametrize("name, digest", [("blind_d", BLIND_D_SHA256), ("blind_e", BLIND_E_SHA256)])
+@pytest.mark.parametrize(
+    "name, digest",
+    [("blind_d", BLIND_D_SHA256), ("blind_e", BLIND_E_SHA256), ("blind_f", BLIND_F_SHA256)],
+)
 def test_the_blind_sets_are_as_written(name, digest):
     assert hashlib.sha256((DATA / f"{name}.jsonl").read_bytes()).hexdigest() == digest
 
 
-@pytest.mark.parametrize("name", ["blind_a", "blind_b", "blind_c", "blind_d", "blind_e"])
+@pytest.mark.parametrize("name", ["blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f"])
 def test_the_blind_sets_are_big_and_varied_enough_to_mean_something(name):
     gold = load(DATA / f"{name}.jsonl")
     tiers = [g["tier"] for g in gold.values()]
