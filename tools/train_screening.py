@@ -6,8 +6,8 @@
 
 What it does (see referrals/screening/model/README.md for why):
 
-1. Every text of the labelled sets (`SETS`: never `blind_f`, the untouched blind set) is
-   read by the current rules first, so that the words of idioms and denials are masked as at
+1. Every text of the labelled sets (`SETS`, from `tests/referrals/data/sets.json`; never the
+   untouched blind set) is read by the current rules first, so that the words of idioms and denials are masked as at
    screening time, then turned into features by `referrals.screening.model.features`.
 2. One L2-regularised logistic regression per label (the nine needs, and `concern`, the gate:
    tier moderate or above), on binary features scaled by 1/sqrt(number of features).
@@ -66,30 +66,10 @@ from referrals.screening.model import (  # noqa: E402
 from referrals.screening.result import NEEDS, TIER_RANK, TIERS  # noqa: E402
 
 DATA = ROOT / "tests" / "referrals" / "data"
-# Every labelled set but blind_f, which is never read here: it is the untouched measure.
-SETS = (
-    "devset",
-    "heldout",
-    "probe",
-    "probe2",
-    "probe3",
-    "blind_a",
-    "blind_b",
-    "blind_c",
-    "train_a",
-    "train_b",
-    "train_c",
-    "train_d",
-    "blind_d",
-    "train_e",
-    "train_f",
-    "train_g",
-    "train_h",
-    "train_i",
-    "train_j",
-    "train_k",
-    "blind_e",
-)
+# Every labelled set (`sets.json`) but the untouched blind set, which is never read here.
+_PARTS = json.loads((DATA / "sets.json").read_text(encoding="utf-8"))
+SETS = (*_PARTS["strict"], *_PARTS["newer"])
+UNTOUCHED = _PARTS["untouched"]
 LABELS = (*NEEDS, CONCERN)
 SIZE_FLOOR = 150  # a five-word text has about 40 features, a twenty-word one about 200
 FLAGGED = {"moderate", "high", "crisis"}
@@ -106,7 +86,7 @@ PRUNE = 0.1  # weights closer to zero are dropped: a file of 3 MB instead of 9, 
 
 
 def load(name: str) -> list[dict]:
-    if name == "blind_f":
+    if name == UNTOUCHED:
         raise SystemExit(f"{name} is an untouched blind set: never train on it")
     with (DATA / f"{name}.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
