@@ -7,8 +7,9 @@
 What it does (see referrals/screening/model/README.md for why):
 
 1. Every text of the labelled sets (`SETS`, from `tests/referrals/data/sets.json`; never the
-   untouched blind set) is read by the current rules first, so that the words of idioms and denials are masked as at
-   screening time, then turned into features by `referrals.screening.model.features`.
+   untouched blind set) is read by the current rules first, so that the words of idioms and
+   denials are masked as at screening time, then turned into features by
+   `referrals.screening.model.features`.
 2. One L2-regularised logistic regression per label (the nine needs, and `concern`, the gate:
    tier moderate or above), on binary features scaled by 1/sqrt(number of features).
 3. Thresholds come from leave-one-set-out scores: each set scored by a model trained on the
