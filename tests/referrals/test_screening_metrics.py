@@ -19,8 +19,10 @@
   for the rules and the learned layer.
 - blind_e.jsonl: 240 texts written blind by a sixth author, scored twice as the untouched
   measure, then (once blind_f existed) used to train like the others.
-- blind_f.jsonl: 240 texts written blind by another author, never used to change a rule nor to
-  train: the honest measure. It still misses crisis recall (0.92 of 1.00), so its test is a
+- blind_f.jsonl: 240 texts written blind, scored once as the untouched measure, then (once
+  blind_g existed) used to train like the others; train_l and train_m: two more authors.
+- blind_g.jsonl: 240 texts written blind by another author, never used to change a rule nor to
+  train: the honest measure. It still misses crisis recall (0.90 of 1.00), so its test is a
   strict expected failure that keeps the real thresholds.
 
 The six oldest sets must meet the targets with no ordinary text flagged at all; the newer
@@ -56,6 +58,7 @@ SETS, NEWER_SETS, UNTOUCHED = PARTS["strict"], PARTS["newer"], PARTS["untouched"
 BLIND_D_SHA256 = "a6f05d1c338a21141a42cbf572f9f7ee5bd95330a8471366ee61bbc73c892fc6"
 BLIND_E_SHA256 = "b86f27b80ca0a2ef61a7131cfd549ba60544894767df9b14f85d3fba1d8b8ba7"
 BLIND_F_SHA256 = "88074837fb964bb5521d98e9288af3548f533ca6538ef9fc6ad8b18c17fa44ee"
+BLIND_G_SHA256 = "b8ca68b1fe39080d303cac2a1a883c5e69c93c0877ea4ca8171ba7fdcbe40816"
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
 
@@ -88,10 +91,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_f (an author who never saw the rules, the model or their output; scored once),"
-    " rules and learned layer together: crisis_recall 0.920 (46 of 50), benign false flags 0.035,"
-    " primary 0.889, sentinel 1.000, needs F1 0.853 (what was shipped before the round: 0.860,"
-    " 0.024, 0.812, 0.955, 0.840); see tests/referrals/data/README.md",
+    reason="blind_g (an author who never saw the rules, the model or their output), rules and"
+    " learned layer together: crisis_recall 0.900 (45 of 50), benign false flags 0.047, primary"
+    " 0.874, sentinel 1.000, needs F1 0.836 (what was shipped before the round: 0.940, 0.047,"
+    " 0.867, 1.000, 0.839); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
     gold = load(DATA / f"{UNTOUCHED}.jsonl")
@@ -101,13 +104,20 @@ def test_it_meets_the_targets_on_the_newest_blind_set():
 
 @pytest.mark.parametrize(
     "name, digest",
-    [("blind_d", BLIND_D_SHA256), ("blind_e", BLIND_E_SHA256), ("blind_f", BLIND_F_SHA256)],
+    [
+        ("blind_d", BLIND_D_SHA256),
+        ("blind_e", BLIND_E_SHA256),
+        ("blind_f", BLIND_F_SHA256),
+        ("blind_g", BLIND_G_SHA256),
+    ],
 )
 def test_the_blind_sets_are_as_written(name, digest):
     assert hashlib.sha256((DATA / f"{name}.jsonl").read_bytes()).hexdigest() == digest
 
 
-@pytest.mark.parametrize("name", ["blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f"])
+@pytest.mark.parametrize(
+    "name", ["blind_a", "blind_b", "blind_c", "blind_d", "blind_e", "blind_f", "blind_g"]
+)
 def test_the_blind_sets_are_big_and_varied_enough_to_mean_something(name):
     gold = load(DATA / f"{name}.jsonl")
     tiers = [g["tier"] for g in gold.values()]
