@@ -32,10 +32,13 @@ class Metrics:
     false_flags: tuple[str, ...]
     sentinel_texts: int = 0
 
-    def failures(self, *, every_benign_text: bool = True) -> list[str]:
+    def failures(
+        self, *, every_benign_text: bool = True, benign_limit: float = TARGETS["benign_false_flag"]
+    ) -> list[str]:
         """The targets this run misses, readable in an assertion message. With
         `every_benign_text`, one ordinary text flagged is a failure too (the regression sets
-        the rules were written from); without, SCREENING.md's 5% holds. Sentinel recall counts
+        the rules were written from); without, SCREENING.md's 5% holds (or `benign_limit`: the
+        minimal-pair sets of `data/sets.json`). Sentinel recall counts
         only where the set has texts for the sentinel programme."""
         failed = []
         for name in ("crisis_recall", "primary", "sentinel_recall", "needs_f1"):
@@ -43,8 +46,8 @@ class Metrics:
                 continue
             if getattr(self, name) < TARGETS[name]:
                 failed.append(f"{name}={getattr(self, name):.3f} < {TARGETS[name]}")
-        if self.benign_false_flag > TARGETS["benign_false_flag"]:
-            failed.append(f"benign_false_flag={self.benign_false_flag:.3f} > 0.05")
+        if self.benign_false_flag > benign_limit:
+            failed.append(f"benign_false_flag={self.benign_false_flag:.3f} > {benign_limit}")
         if self.missed_crises:
             failed.append(f"missed crises: {', '.join(self.missed_crises)}")
         if self.false_flags and every_benign_text:

@@ -45,6 +45,32 @@ def test_a_death_idiom_is_not_risk(text, lang):
     assert tier_of(text, lang) == "none"
 
 
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("J'ai acheté une corde pour la balançoire du jardin, qui m'aide à la fixer ?", "fr"),
+        ("Qui m'aide à écrire une lettre d'adieu à mes élèves ? Je prends ma retraite.", "fr"),
+        ("Au club de lecture on discute d'un article sur la faillite d'une chaîne.", "fr"),
+        ("Ik heb touw gekocht voor een schommel in de notelaar, wie helpt?", "nl"),
+        ("Wie helpt me met een afscheidsmail aan mijn leerlingen? Ik ga met pensioen.", "nl"),
+        ("Ik ben er klaar mee met die printer, wie kan eens kijken?", "nl"),
+        ("Wie duwt mij dinsdag in de rolstoel naar de markt?", "nl"),
+        ("We need a driver for our first aid course on how to recognise an overdose.", "en"),
+        ("Our book club reads a novel where the hero tries to end his life; who can host?", "en"),
+        ("She beat me at cards again, next week I want revenge!", "en"),
+    ],
+)
+def test_alarming_words_in_an_ordinary_frame_are_not_flagged(text, lang):
+    assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+def test_a_goodbye_to_ones_customers_is_no_idiom_a_self_employed_person_in_trouble_may_mean_it():
+    # Retiring shopkeepers write such letters too, but the frame that would tell them apart is
+    # often in another sentence: a crisis missed costs more than a coordinator's look.
+    text = "Mon atelier ne tourne plus. J'ai commencé mes lettres d'adieu à mes clients fidèles."
+    assert tier_of(text, "fr") == "crisis"
+
+
 def test_an_idiom_only_cancels_the_words_it_covers():
     result = screen("Je suis mort de rire, mais parfois j'ai envie de mourir.", "fr")
     assert result.tier == "crisis"
@@ -154,6 +180,23 @@ def test_third_person_reports_are_crises_in_every_language(text, lang):
 )
 def test_typos_missing_accents_curly_apostrophes_and_casing_do_not_hide_a_crisis(text):
     assert tier_of(text) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("je sui un poid pour ma famille", "fr"),
+        ("bon dieu viens me chercher", "fr"),
+        ("a quoi bon continuer ma vie", "fr"),
+        ("waarom nog doorgaan, niemand mist mij", "nl"),
+        ("morgen ben ik er niet meer", "nl"),
+        ("hij maakt zich van kant zegt hij", "nl"),
+        ("no reason to wake up anymore", "en"),
+        ("got enough tablets saved up now", "en"),
+    ],
+)
+def test_short_misspelled_messages_of_despair_are_crises(text, lang):
+    assert tier_of(text, lang) == "crisis"
 
 
 def test_normalising_keeps_meer_and_dont_as_written():
