@@ -44,6 +44,7 @@ BLIND_SHA256 = {
     "blind_f": "88074837fb964bb5521d98e9288af3548f533ca6538ef9fc6ad8b18c17fa44ee",
     "blind_g": "b8ca68b1fe39080d303cac2a1a883c5e69c93c0877ea4ca8171ba7fdcbe40816",
     "blind_h": "3ff8e637e892a5015f3b1f1da00f8537f9aefb9242c21fc0cecfeed2d224b19f",
+    "blind_i": "ad7f04d0c469ec273160bec670ecfc2177d0dcee62f1f915726e47a47b9b5944",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -78,10 +79,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_h (an author who never saw the rules, the model or their output), rules and"
-    " learned layer together: crisis_recall 0.960 (48 of 50), benign false flags 0.071 (6 of"
-    " 85), primary 0.861, sentinel 1.000, needs F1 0.890 (what was shipped before the round:"
-    " 0.920, 0.141, 0.812, 1.000, 0.847); see tests/referrals/data/README.md",
+    reason="blind_i (an author who never saw the rules, the model or their output), rules and"
+    " learned layer together: crisis_recall 0.900 (45 of 50), benign false flags 0.047 (4 of"
+    " 85), primary 0.826, sentinel 1.000, needs F1 0.864 (the fifth round before blind_h"
+    " trained: 0.900, 0.047, 0.826, 1.000, 0.863); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
     gold = load(DATA / f"{UNTOUCHED}.jsonl")
