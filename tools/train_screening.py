@@ -23,8 +23,8 @@ What it does (see referrals/screening/model/README.md for why):
      rules or the gate say: a new author's crises are mostly indirect, the rules see distress
      or nothing in them, and the detector scored on sets it never saw tells them from distress
      better than the gate does. In a text where the rules explained words away (an idiom, a
-     denial) it needs more: above every ordinary text's out-of-fold score, plus
-     `EXPLAINED_MARGIN`;
+     denial) it needs more: above the out-of-fold score of every ordinary text where they
+     explained words away too, plus `EXPLAINED_MARGIN`;
    - the gate: the lowest threshold letting through at most `GATE_BENIGN` of the ordinary
      (tier none) texts; where the rules are silent, no other need is added with the gate shut.
 4. The final model is trained on every regression set and written as plain JSON: feature ->
@@ -102,6 +102,11 @@ def featurise(rows: list[dict]) -> list[dict[str, int]]:
     return out
 
 
+def explains(row: dict) -> bool:
+    """Whether the rules explain words of this text away (an idiom, a denial)."""
+    return bool(engine.find(row["text"], row.get("lang"))[1].masked)
+
+
 def targets(rows: list[dict]) -> np.ndarray:
     return np.array(
         [[need in r["needs"] for need in NEEDS] + [r["tier"] in FLAGGED] for r in rows], dtype=int
@@ -162,8 +167,11 @@ def best_f1_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(grid[int(np.argmax(f1))])
 
 
-def thresholds(scores: np.ndarray, truth: np.ndarray) -> tuple[dict, dict]:
-    """Each label's threshold, and the crisis detector's threshold with the gate shut."""
+def thresholds(
+    scores: np.ndarray, truth: np.ndarray, explained_texts: np.ndarray
+) -> tuple[dict, dict]:
+    """Each label's threshold, and the crisis detector's threshold in a text where the rules
+    explained words away (`explained_texts`, one boolean per row)."""
     benign = truth.sum(axis=1) == 0
     chosen = {}
     for j, need in enumerate(NEEDS):
@@ -171,7 +179,8 @@ def thresholds(scores: np.ndarray, truth: np.ndarray) -> tuple[dict, dict]:
     suicide = scores[benign, NEEDS.index("suicide_risk")]
     chosen["suicide_risk"] = above(suicide, CRISIS_BENIGN)
     chosen[CONCERN] = above(scores[benign, -1], GATE_BENIGN)
-    explained = {"suicide_risk": float(suicide.max()) + EXPLAINED_MARGIN}
+    explained_ordinary = scores[benign & explained_texts, NEEDS.index("suicide_risk")]
+    explained = {"suicide_risk": float(explained_ordinary.max()) + EXPLAINED_MARGIN}
     return (
         {k: round(v, 3) for k, v in chosen.items()},
         {k: round(v, 3) for k, v in explained.items()},
@@ -257,7 +266,8 @@ def train(thresholds_of: dict | None = None) -> dict:
     feats = {name: featurise(rows[name]) for name in SETS}
     ys = {name: targets(rows[name]) for name in SETS}
     if thresholds_of is None:
-        chosen, explained = thresholds(*out_of_fold(feats, ys))
+        masked = np.array([explains(r) for name in SETS for r in rows[name]])
+        chosen, explained = thresholds(*out_of_fold(feats, ys), masked)
     else:
         chosen, explained = thresholds_of["thresholds"], thresholds_of["explained"]
     everything = [r for name in SETS for r in rows[name]]
@@ -332,7 +342,8 @@ def _historic(revision: str, rows: dict, report) -> None:
                     [f for n in others for f in fs[n]], np.vstack([ys[n] for n in others])
                 )
                 scores.append(matrix(fs[held], v) @ c.T + b), truth.append(ys[held])
-            chosen, explained = thresholds(np.vstack(scores), np.vstack(truth))
+            masked = np.array([explains(r) for n in oof_sets for r in rows[n]])
+            chosen, explained = thresholds(np.vstack(scores), np.vstack(truth), masked)
             tiers = label_tiers([r for n in before for r in rows[n]])
             learned = parse_model(
                 export(coefs, intercepts, vocab, chosen, explained, tiers), Path("historic")
