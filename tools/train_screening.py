@@ -93,18 +93,15 @@ def load(name: str) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def featurise(rows: list[dict]) -> list[dict[str, int]]:
-    """The feature values of each text as screening sees them (idioms and denials masked)."""
-    out = []
+def featurise(rows: list[dict]) -> tuple[list[dict[str, int]], list[bool]]:
+    """The feature values of each text as screening sees them (idioms and denials masked), and
+    whether the rules explained words of it away (the texts the `explained` threshold is for)."""
+    features, explained = [], []
     for row in rows:
         tokens, found = engine.find(row["text"], row.get("lang"))
-        out.append(counts(tokens, found.masked, SETTINGS))
-    return out
-
-
-def explains(row: dict) -> bool:
-    """Whether the rules explain words of this text away (an idiom, a denial)."""
-    return bool(engine.find(row["text"], row.get("lang"))[1].masked)
+        features.append(counts(tokens, found.masked, SETTINGS))
+        explained.append(bool(found.masked))
+    return features, explained
 
 
 def targets(rows: list[dict]) -> np.ndarray:
@@ -263,10 +260,11 @@ def train(thresholds_of: dict | None = None) -> dict:
     weights file's content (`thresholds_of`), its thresholds are kept instead of being chosen
     out of fold again (one fit instead of thirteen: the quick reproducibility check)."""
     rows = {name: load(name) for name in SETS}
-    feats = {name: featurise(rows[name]) for name in SETS}
+    read = {name: featurise(rows[name]) for name in SETS}
+    feats = {name: read[name][0] for name in SETS}
     ys = {name: targets(rows[name]) for name in SETS}
     if thresholds_of is None:
-        masked = np.array([explains(r) for name in SETS for r in rows[name]])
+        masked = np.array([m for name in SETS for m in read[name][1]])
         chosen, explained = thresholds(*out_of_fold(feats, ys), masked)
     else:
         chosen, explained = thresholds_of["thresholds"], thresholds_of["explained"]
@@ -300,7 +298,7 @@ def check(data: dict, historic: str | None) -> None:
         )
 
     rows = {name: load(name) for name in SETS}
-    feats = {name: featurise(rows[name]) for name in SETS}
+    feats = {name: featurise(rows[name])[0] for name in SETS}
     ys = {name: targets(rows[name]) for name in SETS}
     print("leave one set out (rules + a model trained on the other sets):")
     for held in SETS:
@@ -330,19 +328,20 @@ def _historic(revision: str, rows: dict, report) -> None:
         rule_files.RULES_DIR = Path(folder)
         rule_files.packs.cache_clear(), rule_files.policy.cache_clear()
         try:
-            feats = [f for n in before for f in featurise(rows[n])]
-            coefs, intercepts, vocab = fit(feats, np.vstack([targets(rows[n]) for n in before]))
+            read = {n: featurise(rows[n]) for n in before}
+            fs = {n: read[n][0] for n in before}
             ys = {n: targets(rows[n]) for n in before}
-            fs = {n: featurise(rows[n]) for n in before}
-            oof_sets = [n for n in SETS if n != "blind_a"]
+            coefs, intercepts, vocab = fit(
+                [f for n in before for f in fs[n]], np.vstack([ys[n] for n in before])
+            )
             scores, truth = [], []
-            for held in oof_sets:
-                others = [n for n in oof_sets if n != held]
+            for held in before:
+                others = [n for n in before if n != held]
                 c, b, v = fit(
                     [f for n in others for f in fs[n]], np.vstack([ys[n] for n in others])
                 )
                 scores.append(matrix(fs[held], v) @ c.T + b), truth.append(ys[held])
-            masked = np.array([explains(r) for n in oof_sets for r in rows[n]])
+            masked = np.array([m for n in before for m in read[n][1]])
             chosen, explained = thresholds(np.vstack(scores), np.vstack(truth), masked)
             tiers = label_tiers([r for n in before for r in rows[n]])
             learned = parse_model(

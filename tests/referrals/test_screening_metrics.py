@@ -33,7 +33,8 @@ SHARED = ROOT.parent / "shared" / "referrals"
 # Which set plays which part (the training tool reads the same file).
 PARTS = json.loads((DATA / "sets.json").read_text(encoding="utf-8"))
 SETS, NEWER_SETS, UNTOUCHED = PARTS["strict"], PARTS["newer"], PARTS["untouched"]
-PAIRS = set(PARTS["pairs"])  # minimal pairs: an ordinary twin flagged in 10 % is allowed
+# Minimal pairs (each ordinary text written as the twin of a crisis): more may be flagged.
+PAIRS, PAIR_BENIGN_LIMIT = set(PARTS["pairs"]), 0.10
 # The blind sets as written and labelled, before any rule or model saw them. The untouched one is
 # a measurement only: editing its texts or labels (or changing a rule or training for one of its
 # lines) would make it one more regression set, and there would be no honest estimate left.
@@ -72,7 +73,7 @@ def test_it_meets_the_targets_on_each_labelled_set(name):
 def test_it_meets_the_targets_on_the_newer_regression_sets(name):
     gold = load(DATA / f"{name}.jsonl")
     metrics = score(gold, predictions(gold))
-    limit = 0.10 if name in PAIRS else TARGETS["benign_false_flag"]
+    limit = PAIR_BENIGN_LIMIT if name in PAIRS else TARGETS["benign_false_flag"]
     failures = metrics.failures(every_benign_text=False, benign_limit=limit)
     assert not failures, f"{name}: " + "; ".join(failures)
 
