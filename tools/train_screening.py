@@ -57,6 +57,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from referrals.screening import engine  # noqa: E402
 from referrals.screening import rules as rule_files  # noqa: E402
 from referrals.screening.model import (  # noqa: E402
+    CONCEPTS_PATH,
     CONCERN,
     FORMAT,
     MODEL_PATH,
@@ -75,7 +76,7 @@ LABELS = (*NEEDS, CONCERN)
 SIZE_FLOOR = 150  # a five-word text has about 40 features, a twenty-word one about 200
 FLAGGED = {"moderate", "high", "crisis"}
 
-SETTINGS = Settings(word_ngrams=(1, 3), char_ngrams=(4, 6), size_floor=SIZE_FLOOR)
+SETTINGS = Settings(word_ngrams=(1, 3), char_ngrams=(4, 6), size_floor=SIZE_FLOOR, concepts=True)
 C = 30.0  # inverse regularisation strength (leave-one-set-out: 10 to 100 score alike)
 NEED_MARGIN = 0.0
 CRISIS_BENIGN = 0.03
@@ -219,8 +220,8 @@ def export(coefs, intercepts, vocab, chosen, explained, tiers) -> dict:
         weights[label] = dict(kept)
     return {
         "about": "Learned screening layer: linear scores per label over word and letter "
-        "n-grams, written by tools/train_screening.py (see README.md beside this file). "
-        "Do not edit by hand: retrain.",
+        "n-grams and concepts, written by tools/train_screening.py (see README.md beside this "
+        "file). Do not edit by hand: retrain.",
         "format": FORMAT,
         "trained_on": {name: sha256(DATA / f"{name}.jsonl") for name in SETS},
         # The rules mask idioms and denials before the model reads a text: change a rule file,
@@ -229,6 +230,8 @@ def export(coefs, intercepts, vocab, chosen, explained, tiers) -> dict:
             name: sha256(rule_files.RULES_DIR / f"{name}.json")
             for name in ("common", *rule_files.LANGUAGES)
         },
+        # The concepts decide what `k:` features mean: change that file, retrain.
+        "concepts": sha256(CONCEPTS_PATH),
         "scikit_learn": sklearn.__version__,
         "settings": {
             "C": C,
@@ -243,6 +246,7 @@ def export(coefs, intercepts, vocab, chosen, explained, tiers) -> dict:
             "word_ngrams": list(SETTINGS.word_ngrams),
             "char_ngrams": list(SETTINGS.char_ngrams),
             "size_floor": SETTINGS.size_floor,
+            "concepts": SETTINGS.concepts,
         },
         "labels": list(LABELS),
         "intercepts": {
@@ -375,6 +379,9 @@ def main() -> None:
     experiments.add_argument("--min-df", type=int, default=MIN_DF)
     experiments.add_argument("--size-floor", type=int, default=SIZE_FLOOR)
     experiments.add_argument("--c", type=float, default=C, help="inverse regularisation")
+    experiments.add_argument(
+        "--no-concepts", action="store_true", help="word and letter n-grams alone"
+    )
     args = parser.parse_args()
     globals().update(
         CRISIS_BENIGN=args.crisis_benign,
@@ -383,7 +390,9 @@ def main() -> None:
         PRUNE=args.prune,
         MIN_DF=args.min_df,
         C=args.c,
-        SETTINGS=dataclasses.replace(SETTINGS, size_floor=args.size_floor),
+        SETTINGS=dataclasses.replace(
+            SETTINGS, size_floor=args.size_floor, concepts=not args.no_concepts
+        ),
     )
     data = train()
     args.out.parent.mkdir(parents=True, exist_ok=True)

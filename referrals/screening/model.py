@@ -3,7 +3,7 @@
 Phrase rules catch the phrasings they were written from; a new text saying the same thing in
 other words often slips through them. This layer scores every text with one linear model per
 need (`suicide_risk` is the crisis detector: every crisis in the labelled sets, and only
-they, carries it), plus a gate (`concern`: does the text show any concern at all), over two
+they, carries it), plus a gate (`concern`: does the text show any concern at all), over three
 kinds of features of the normalised surface tokens (`text.py`):
 
     w:<one to three words>   word n-grams within one clause ("w:ne veux plus"), 1 if present
@@ -11,6 +11,9 @@ kinds of features of the normalised surface tokens (`text.py`):
                              ("c: suic", "c:uicid"), once per distinct word holding them:
                              they carry "suicid-", "zelfmoord-", "épuis-" across spellings,
                              endings and the three languages
+    k:<concept>              a concept of `model/concepts.json` ("k:finality": "one last time",
+                             "aller simple", "enkel heen"...), 1 if any of its entries occurs:
+                             one feature for a phenomenon in all three languages
 
 A label's score is its intercept plus the weighted feature values, divided by the square root
 of the text's total feature count (known to the model or not), so that length alone does not
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -39,9 +43,11 @@ from pathlib import Path
 from typing import Any
 
 from referrals.screening.result import NEEDS, TIER_RANK
+from referrals.screening.rules import LANGUAGES
 from referrals.screening.text import BOUNDARY, Token
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "weights.json"
+CONCEPTS_PATH = MODEL_PATH.with_name("concepts.json")
 FORMAT = 2
 # The gate: not a need, but whether a text shows any concern at all (a tier of moderate or
 # above). Where the rules are silent, the model adds a need only if the gate opens too.
@@ -67,6 +73,113 @@ class Settings:
     # nothing): a few words ("just mow my lawn please", what a denial or an idiom leaves of a
     # sentence) say too little to move a score far from the intercept.
     size_floor: int = 0
+    # Whether a text also gets a `k:<concept>` feature for each concept of `concepts.json` it
+    # holds (`Lexicon`).
+    concepts: bool = False
+
+
+# One entry of a concept: its pieces (a word, "stem*", or "*" for any one word) and the concept.
+_Entry = tuple[tuple[str, ...], str]
+
+
+class Lexicon:
+    """The concept word lists of `concepts.json`, indexed by the word an entry starts with.
+
+    A text holds a concept where one of its entries matches words in a row within a clause.
+    The entries that can start at a word are looked up once per word and process (bounded like
+    the letter n-grams), so finding a text's concepts costs a dictionary look-up per word."""
+
+    def __init__(self, concepts: dict[str, list[str]]):
+        self._exact: dict[str, list[_Entry]] = {}
+        self._stems: list[tuple[str, _Entry]] = []
+        for name, entries in concepts.items():
+            for entry in entries:
+                pieces = tuple(entry.split())
+                first = pieces[0]
+                if first.endswith("*"):
+                    self._stems.append((first[:-1], (pieces, name)))
+                else:
+                    self._exact.setdefault(first, []).append((pieces, name))
+        self._starts: dict[str, tuple[_Entry, ...]] = {}
+
+    def _starting(self, word: str) -> tuple[_Entry, ...]:
+        stems = (entry for stem, entry in self._stems if word.startswith(stem))
+        known = (*self._exact.get(word, ()), *stems)
+        if len(self._starts) >= _GRAMS_LIMIT:
+            self._starts.clear()
+        self._starts[word] = known
+        return known
+
+    def find(self, norms: list[str]) -> Iterator[tuple[str, int, int]]:
+        """Each match in one clause's words: (concept, first word, last word)."""
+        starts = self._starts
+        for i, word in enumerate(norms):
+            entries = starts.get(word)
+            if entries is None:
+                entries = self._starting(word)
+            for pieces, name in entries:
+                last = i + len(pieces) - 1
+                if last < len(norms) and all(
+                    _fits(piece, norms[i + k]) for k, piece in enumerate(pieces[1:], 1)
+                ):
+                    yield name, i, last
+
+
+def _fits(piece: str, word: str) -> bool:
+    if piece == "*":
+        return True
+    if piece.endswith("*"):
+        return word.startswith(piece[:-1])
+    return piece == word
+
+
+def parse_concepts(data: Any, where: Path) -> Lexicon:
+    """Validate `concepts.json`: each concept a `why` and entries per language, each entry
+    normalised words (lower case, unaccented, no punctuation), "stem*" or "*"; "*" never first."""
+    _require(isinstance(data, dict), where, "not a JSON object")
+    table = data.get("concepts")
+    _require(isinstance(table, dict) and table, where, "'concepts' must be a non-empty object")
+    concepts = {}
+    for name, concept in table.items():
+        _require(
+            isinstance(name, str) and re.fullmatch(r"[a-z_]+", name) is not None,
+            where,
+            f"concept name {name!r} must be lower-case letters and underscores",
+        )
+        _require(
+            isinstance(concept, dict) and isinstance(concept.get("why"), str),
+            where,
+            f"concept {name!r} must be an object with a 'why'",
+        )
+        entries = []
+        for lang, words in concept.items():
+            if lang == "why":
+                continue
+            _require(
+                lang in LANGUAGES and isinstance(words, list),
+                where,
+                f"concept {name!r}: {lang!r} must be one of {LANGUAGES} with a list of entries",
+            )
+            for entry in words:
+                _require(
+                    isinstance(entry, str) and _ENTRY.fullmatch(entry) is not None,
+                    where,
+                    f"concept {name!r}: entry {entry!r} must be normalised words (a-z, 0-9), "
+                    "'word*' or '*', one space apart, '*' not first",
+                )
+                entries.append(entry)
+        concepts[name] = entries
+    return Lexicon(concepts)
+
+
+_WORD = r"[a-z0-9]+\*?"
+_ENTRY = re.compile(rf"{_WORD}(?: (?:{_WORD}|\*))*")
+
+
+def load_concepts(path: Path | None = None) -> Lexicon:
+    """Read and validate a concepts file (by default the shipped `model/concepts.json`)."""
+    where = path or CONCEPTS_PATH
+    return parse_concepts(_read_json(where), where)
 
 
 @dataclass(frozen=True)
@@ -98,6 +211,8 @@ class Model:
     # feature -> its weight for each label, in the order of `labels`: one dictionary look-up
     # per feature of a text, and one vector addition.
     weights: dict[str, tuple[float, ...]]
+    # The concept word lists, if `settings.concepts`.
+    lexicon: Lexicon | None = field(default=None, compare=False, repr=False)
     # word -> (its number of letter n-grams, their summed weights per label or None, the sums
     # of their positive weights per label or None): most words repeat across texts, so a
     # word's letter n-grams are looked up once per process.
@@ -136,6 +251,8 @@ class Model:
                 shifted = (norms[k:] for k in range(n))
                 grams.update("w:" + " ".join(gram) for gram in zip(*shifted, strict=False))
             words.update(norms)
+            if self.lexicon is not None:
+                grams.update("k:" + name for name, _, _ in self.lexicon.find(norms))
         vectors = [vector for vector in map(get, grams) if vector is not None]
         size = len(grams)
         if self.settings.char_ngrams[1]:
@@ -180,8 +297,9 @@ class Model:
         word's first occurrence), read without building every feature with its places."""
         wanted = [(label, self.labels.index(label), {}) for label in labels]
         letters = bool(self.settings.char_ngrams[1])
-        for key, span in _first_places(tokens, masked, self.settings.word_ngrams):
-            if key.startswith("w:"):
+        places = _first_places(tokens, masked, self.settings.word_ngrams, self.lexicon)
+        for key, span in places:
+            if key.startswith(("w:", "k:")):
                 vector = self.weights.get(key)
             else:  # a word: its letter n-grams' positive weights, summed once per process
                 vector = self._word(key)[2] if letters else None
@@ -238,14 +356,21 @@ def _clauses(tokens: list[Token], masked: Iterable[tuple[int, int]]) -> Iterator
 
 
 def _first_places(
-    tokens: list[Token], masked: Iterable[tuple[int, int]], word_ngrams: tuple[int, int]
+    tokens: list[Token],
+    masked: Iterable[tuple[int, int]],
+    word_ngrams: tuple[int, int],
+    lexicon: Lexicon | None = None,
 ) -> Iterator[tuple[str, tuple[int, int]]]:
-    """Each distinct word n-gram ("w:...") and each distinct word (as it is, no prefix: words
-    hold no ":") at its first occurrence, with its span, clause by clause in text order."""
+    """Each distinct word n-gram ("w:..."), concept ("k:...") and word (as it is, no prefix:
+    words hold no ":") at its first occurrence, with its span, clause by clause in text order."""
     low, high = word_ngrams
     seen: set[str] = set()
     for run in _clauses(tokens, masked):
         norms = [t.norm for t in run]
+        for name, first, last in lexicon.find(norms) if lexicon is not None else ():
+            if "k:" + name not in seen:
+                seen.add("k:" + name)
+                yield "k:" + name, (run[first].start, run[last].end)
         for i, token in enumerate(run):
             for n in range(low, min(high, len(run) - i) + 1):
                 gram = "w:" + " ".join(norms[i : i + n])
@@ -258,16 +383,21 @@ def _first_places(
 
 
 def occurrences(
-    tokens: list[Token], masked: Iterable[tuple[int, int]] = (), settings: Settings | None = None
+    tokens: list[Token],
+    masked: Iterable[tuple[int, int]] = (),
+    settings: Settings | None = None,
+    lexicon: Lexicon | None = None,
 ) -> dict[str, list[tuple[int, int]]]:
-    """Every feature of a text with the spans it counts at: a word n-gram once (its first
-    occurrence), a letter n-gram once for each distinct word holding it (at that word's first
-    occurrence, as often as the word holds it)."""
+    """Every feature of a text with the spans it counts at: a word n-gram or a concept once (its
+    first occurrence), a letter n-gram once for each distinct word holding it (at that word's
+    first occurrence, as often as the word holds it). Concepts are those of `lexicon` (by default
+    the shipped ones) if `settings.concepts`."""
     settings = settings or Settings()
     low, high = settings.char_ngrams
+    lexicon = (lexicon or shipped_concepts()) if settings.concepts else None
     found: dict[str, list[tuple[int, int]]] = {}
-    for key, span in _first_places(tokens, masked, settings.word_ngrams):
-        if key.startswith("w:"):
+    for key, span in _first_places(tokens, masked, settings.word_ngrams, lexicon):
+        if key.startswith(("w:", "k:")):
             found[key] = [span]
         elif high:
             for gram in _char_grams(key, low, high):
@@ -278,8 +408,9 @@ def occurrences(
 def counts(
     tokens: list[Token], masked: Iterable[tuple[int, int]] = (), settings: Settings | None = None
 ) -> dict[str, int]:
-    """The feature values of a text, as the model is trained on them: 1 for a word n-gram
-    present, and for a letter n-gram the number of times the text's distinct words hold it."""
+    """The feature values of a text, as the model is trained on them: 1 for a word n-gram or a
+    concept present, and for a letter n-gram the number of times the text's distinct words hold
+    it."""
     return {feature: len(spans) for feature, spans in occurrences(tokens, masked, settings).items()}
 
 
@@ -328,6 +459,8 @@ def parse_model(data: Any, where: Path) -> Model:
     _require(_pair(word) and word[0] >= 1, where, "'features.word_ngrams' must be [low, high]")
     _require(_pair(char), where, "'features.char_ngrams' must be [low, high] (0, 0: none)")
     floor = raw_settings.get("size_floor", 0)
+    with_concepts = raw_settings.get("concepts", False)
+    _require(isinstance(with_concepts, bool), where, "'features.concepts' must be true or false")
     _require(
         isinstance(floor, int) and not isinstance(floor, bool) and floor >= 0,
         where,
@@ -379,9 +512,10 @@ def parse_model(data: Any, where: Path) -> Model:
         _require(isinstance(table, dict), where, f"'weights.{label}' must be an object")
         for feature, weight in table.items():
             _require(
-                isinstance(feature, str) and feature[:2] in ("w:", "c:") and _number(weight),
+                isinstance(feature, str) and feature[:2] in ("w:", "c:", "k:") and _number(weight),
                 where,
-                f"'weights.{label}': {feature!r} must be a 'w:' or 'c:' feature with a number",
+                f"'weights.{label}': {feature!r} must be a 'w:', 'c:' or 'k:' feature with a "
+                "number",
             )
             by_feature.setdefault(feature, [0.0] * len(labels))[index] = float(weight)
     return Model(
@@ -390,26 +524,41 @@ def parse_model(data: Any, where: Path) -> Model:
         thresholds=tuple(float(v) for v in columns["thresholds"]),
         explained=tuple(float(explained.get(label, math.inf)) for label in labels),
         tiers=columns["tiers"],
-        settings=Settings(word_ngrams=tuple(word), char_ngrams=tuple(char), size_floor=floor),
+        settings=Settings(
+            word_ngrams=tuple(word),
+            char_ngrams=tuple(char),
+            size_floor=floor,
+            concepts=with_concepts,
+        ),
         weights={feature: tuple(vector) for feature, vector in by_feature.items()},
+        lexicon=shipped_concepts() if with_concepts else None,
     )
 
 
 def load_model(path: Path | None = None) -> Model:
     """Read and validate a weights file (by default the shipped `model/weights.json`)."""
     where = path or MODEL_PATH
+    return parse_model(_read_json(where, "train it with `python tools/train_screening.py`"), where)
+
+
+def _read_json(where: Path, hint: str = "restore it from the repository") -> Any:
     try:
         text = where.read_text(encoding="utf-8")
     except OSError as error:
         raise ModelError(
-            f"screening model {where}: cannot read it ({error.strerror or error}); "
-            "train it with `python tools/train_screening.py`"
+            f"screening model {where}: cannot read it ({error.strerror or error}); {hint}"
         ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ModelError(f"screening model {where}: not JSON ({error})") from None
-    return parse_model(data, where)
+    return data
+
+
+@cache
+def shipped_concepts() -> Lexicon:
+    """The shipped concept word lists, read once per process."""
+    return load_concepts()
 
 
 @cache

@@ -46,6 +46,7 @@ BLIND_SHA256 = {
     "blind_g": "b8ca68b1fe39080d303cac2a1a883c5e69c93c0877ea4ca8171ba7fdcbe40816",
     "blind_h": "3ff8e637e892a5015f3b1f1da00f8537f9aefb9242c21fc0cecfeed2d224b19f",
     "blind_i": "ad7f04d0c469ec273160bec670ecfc2177d0dcee62f1f915726e47a47b9b5944",
+    "blind_j": "eda80caa4c831ead8650eb46363f9611fef3f87478359ce993fe698d1451b9e8",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -80,10 +81,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_i (an author who never saw the rules, the model or their output), rules and"
-    " learned layer together: crisis_recall 0.900 (45 of 50), benign false flags 0.047 (4 of"
-    " 85), primary 0.826, sentinel 1.000, needs F1 0.864 (the fifth round before blind_h"
-    " trained: 0.900, 0.047, 0.826, 1.000, 0.863); see tests/referrals/data/README.md",
+    reason="blind_j (an author who never saw the rules, the model or their output), rules and"
+    " learned layer together: crisis_recall 0.960 (48 of 50), benign false flags 0.024 (2 of"
+    " 85), primary 0.857, sentinel 0.955, needs F1 0.871 (the fifth round: 0.940, 0.024,"
+    " 0.843, 0.955, 0.849); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
     gold = load(DATA / f"{UNTOUCHED}.jsonl")

@@ -20,8 +20,12 @@ import pytest
 
 from referrals.screening import ModelError, engine, screen
 from referrals.screening.model import (
+    CONCEPTS_PATH,
     MODEL_PATH,
+    Lexicon,
+    Settings,
     counts,
+    load_concepts,
     load_model,
     occurrences,
     parse_model,
@@ -97,8 +101,12 @@ def test_a_weights_file_that_is_not_json_is_a_clear_error(tmp_path):
         ({"tiers": {"psychological_distress": "none"}}, "'tiers' must give a value for each need"),
         ({"features": {"word_ngrams": [0, 3], "char_ngrams": [0, 0]}}, "word_ngrams"),
         ({"explained": {"suicide_risk": math.inf}}, "'explained' must map needs"),
-        ({"weights": {"suicide_risk": {"fardeau": 1.0}}}, "must be a 'w:' or 'c:' feature"),
-        ({"weights": {"suicide_risk": {"w:fardeau": "1"}}}, "must be a 'w:' or 'c:' feature"),
+        ({"weights": {"suicide_risk": {"fardeau": 1.0}}}, "must be a 'w:', 'c:' or 'k:' feature"),
+        ({"weights": {"suicide_risk": {"w:fardeau": "1"}}}, "must be a 'w:', 'c:' or 'k:'"),
+        (
+            {"features": {"word_ngrams": [1, 2], "char_ngrams": [0, 0], "concepts": "yes"}},
+            "'features.concepts' must be true or false",
+        ),
     ],
 )
 def test_a_malformed_weights_file_names_the_fault(tmp_path, change, message):
@@ -106,6 +114,26 @@ def test_a_malformed_weights_file_names_the_fault(tmp_path, change, message):
     path.write_text(json.dumps(tiny(**change)), encoding="utf-8")
     with pytest.raises(ModelError, match=message) as error:
         load_model(path)
+    assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ({"concepts": {}}, "'concepts' must be a non-empty object"),
+        ({"concepts": {"Finality": {"why": "x", "en": ["last"]}}}, "lower-case letters"),
+        ({"concepts": {"finality": {"en": ["last"]}}}, "must be an object with a 'why'"),
+        ({"concepts": {"finality": {"why": "x", "de": ["letzte"]}}}, "'de' must be one of"),
+        ({"concepts": {"finality": {"why": "x", "fr": ["dernière"]}}}, "must be normalised"),
+        ({"concepts": {"finality": {"why": "x", "en": ["* time"]}}}, "'\\*' not first"),
+        ({"concepts": {"finality": {"why": "x", "en": ["last  time"]}}}, "one space apart"),
+    ],
+)
+def test_a_malformed_concepts_file_names_the_fault(tmp_path, content, message):
+    path = tmp_path / "concepts.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(ModelError, match=message) as error:
+        load_concepts(path)
     assert str(path) in str(error.value)
 
 
@@ -141,6 +169,54 @@ def test_word_ngrams_stay_within_a_clause_and_letters_within_a_word():
     assert "w:un fardeau" in found and "w:trop lourd" in found
     assert "w:fardeau trop" not in found
     assert "c:ardea" in found and "c:u tro" not in found
+
+
+def found_concepts(lexicon: Lexicon, text: str) -> set[str]:
+    return {
+        key.removeprefix("k:")
+        for key in occurrences(tokenize(text), settings=Settings(concepts=True), lexicon=lexicon)
+        if key.startswith("k:")
+    }
+
+
+def test_a_concept_is_found_by_any_of_its_entries_in_any_language():
+    lexicon = Lexicon({"finality": ["one way", "aller simple", "enkel* heen"], "means": ["rope"]})
+    assert found_concepts(lexicon, "A one-way ticket, please.") == {"finality"}
+    assert found_concepts(lexicon, "C'est un aller-simple.") == {"finality"}
+    assert found_concepts(lexicon, "Enkele keer heen en weer.") == set()
+    assert found_concepts(lexicon, "Enkel heen, en een touw: rope.") == {"finality", "means"}
+
+
+def test_a_concept_entry_matches_words_in_a_row_within_a_clause():
+    lexicon = Lexicon({"finality": ["no need to * back", "last time"]})
+    assert found_concepts(lexicon, "No need to drive back.") == {"finality"}
+    assert found_concepts(lexicon, "No need to drive me back.") == set()
+    assert found_concepts(lexicon, "It was the last. Time flies.") == set()
+
+
+def test_a_concept_raises_a_score_like_any_feature_and_is_shown_as_evidence():
+    weights = {"suicide_risk": {"k:finality": 9.0}}
+    learned = build(
+        weights, features={"word_ngrams": [1, 2], "char_ngrams": [0, 0], "concepts": True}
+    )
+    assert learned.lexicon is not None
+    text = "Pourriez-vous me conduire à la gare ? C'est un aller simple."
+    assert engine.screen_with(None, text, "fr").tier == "none"
+    result = engine.screen_with(learned, text, "fr")
+    assert result.tier == "crisis"
+    assert [e.text for e in result.evidence if e.rule == "model.suicide_risk"] == ["aller simple"]
+    without = build(weights)  # the same weights, concepts off: the feature never occurs
+    assert engine.screen_with(without, text, "fr").tier == "none"
+
+
+def test_a_concept_in_a_clause_holding_an_idiom_is_not_read():
+    learned = build(
+        {"suicide_risk": {"k:dying": 9.0}},
+        features={"word_ngrams": [1, 2], "char_ngrams": [0, 0], "concepts": True},
+    )
+    assert engine.screen_with(None, "Il est mort hier.", "fr").tier == "none"
+    assert engine.screen_with(learned, "Il est mort hier.", "fr").tier == "crisis"
+    assert engine.screen_with(learned, "J'étais morte de rire hier.", "fr").tier == "none"
 
 
 def test_the_fast_scorer_is_the_reference_definition_on_every_labelled_text():
@@ -249,13 +325,15 @@ def sha256(path: Path) -> str:
 
 
 def test_the_shipped_weights_were_trained_with_the_current_rules_and_sets():
-    """The rules mask idioms and denials before the model reads a text: a rule file changed
-    since training means the model reads texts differently from how it learned them."""
+    """The rules mask idioms and denials before the model reads a text, and the concepts file
+    says what its `k:` features mean: either changed since training means the model reads texts
+    differently from how it learned them."""
     shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     retrain = "retrain: .venv/bin/python tools/train_screening.py"
     assert shipped["rules"] == {
         name: sha256(RULES_DIR / f"{name}.json") for name in ("common", *LANGUAGES)
     }, f"a rule file changed since the model was trained; {retrain}"
+    assert shipped["concepts"] == sha256(CONCEPTS_PATH), f"the concepts changed; {retrain}"
     assert shipped["trained_on"] == {name: sha256(DATA / f"{name}.jsonl") for name in TRAINED_ON}
     assert UNTOUCHED not in shipped["trained_on"]
 
