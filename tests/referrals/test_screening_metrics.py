@@ -47,6 +47,7 @@ BLIND_SHA256 = {
     "blind_h": "3ff8e637e892a5015f3b1f1da00f8537f9aefb9242c21fc0cecfeed2d224b19f",
     "blind_i": "ad7f04d0c469ec273160bec670ecfc2177d0dcee62f1f915726e47a47b9b5944",
     "blind_j": "eda80caa4c831ead8650eb46363f9611fef3f87478359ce993fe698d1451b9e8",
+    "blind_k": "be6ab34cf9c2077f8a317d284ea2b2e30ada990a616f1c8d9071792f8c26bbbe",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -81,10 +82,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_j (an author who never saw the rules, the model or their output), rules and"
-    " learned layer together: crisis_recall 0.960 (48 of 50), benign false flags 0.024 (2 of"
-    " 85), primary 0.857, sentinel 0.955, needs F1 0.871 (the fifth round: 0.940, 0.024,"
-    " 0.843, 0.955, 0.849); see tests/referrals/data/README.md",
+    reason="blind_k (an author who never saw the rules, the model or their output), rules and"
+    " learned layer together: crisis_recall 0.980 (49 of 50), benign false flags 0.000 (0 of"
+    " 85), primary 0.880, sentinel 1.000, needs F1 0.882 (the sixth round before blind_j"
+    " trained: 0.980, 0.000, 0.887, 1.000, 0.887); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
     gold = load(DATA / f"{UNTOUCHED}.jsonl")
