@@ -48,6 +48,7 @@ BLIND_SHA256 = {
     "blind_i": "ad7f04d0c469ec273160bec670ecfc2177d0dcee62f1f915726e47a47b9b5944",
     "blind_j": "eda80caa4c831ead8650eb46363f9611fef3f87478359ce993fe698d1451b9e8",
     "blind_k": "be6ab34cf9c2077f8a317d284ea2b2e30ada990a616f1c8d9071792f8c26bbbe",
+    "blind_l": "e58efd663aff4d70858e15e4b0027cd3a5eb2b35f18ed052da0698b4169a71c0",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -82,10 +83,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_k (an author who never saw the rules, the model or their output), rules and"
-    " learned layer together: crisis_recall 0.980 (49 of 50), benign false flags 0.000 (0 of"
-    " 85), primary 0.880, sentinel 1.000, needs F1 0.882 (the sixth round before blind_j"
-    " trained: 0.980, 0.000, 0.887, 1.000, 0.887); see tests/referrals/data/README.md",
+    reason="blind_l (an author who never saw the rules, the model or their output), rules and"
+    " learned layer together: crisis_recall 0.960 (48 of 50), benign false flags 0.024 (2 of"
+    " 85), primary 0.893, sentinel 1.000, needs F1 0.863 (before blind_k trained: 0.960,"
+    " 0.024, 0.893, 1.000, 0.872); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
     gold = load(DATA / f"{UNTOUCHED}.jsonl")
