@@ -211,12 +211,15 @@ class Model:
     # feature -> its weight for each label, in the order of `labels`: one dictionary look-up
     # per feature of a text, and one vector addition.
     weights: dict[str, tuple[float, ...]]
-    # The concept word lists, if `settings.concepts`.
-    lexicon: Lexicon | None = field(default=None, compare=False, repr=False)
     # word -> (its number of letter n-grams, their summed weights per label or None, the sums
     # of their positive weights per label or None): most words repeat across texts, so a
     # word's letter n-grams are looked up once per process.
     _words: dict[str, _Word] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def lexicon(self) -> Lexicon | None:
+        """The concept word lists the model reads, if `settings.concepts`."""
+        return shipped_concepts() if self.settings.concepts else None
 
     @property
     def gate(self) -> int | None:
@@ -241,6 +244,7 @@ class Model:
         """Every label's score for a text: the same as `score_counts(counts(...))`, faster."""
         get = self.weights.get
         low, high = self.settings.word_ngrams
+        lexicon = self.lexicon
         grams: set[str] = set()
         words: set[str] = set()
         for run in _clauses(tokens, masked):
@@ -251,8 +255,8 @@ class Model:
                 shifted = (norms[k:] for k in range(n))
                 grams.update("w:" + " ".join(gram) for gram in zip(*shifted, strict=False))
             words.update(norms)
-            if self.lexicon is not None:
-                grams.update("k:" + name for name, _, _ in self.lexicon.find(norms))
+            if lexicon is not None:
+                grams.update("k:" + name for name, _, _ in lexicon.find(norms))
         vectors = [vector for vector in map(get, grams) if vector is not None]
         size = len(grams)
         if self.settings.char_ngrams[1]:
@@ -368,9 +372,10 @@ def _first_places(
     for run in _clauses(tokens, masked):
         norms = [t.norm for t in run]
         for name, first, last in lexicon.find(norms) if lexicon is not None else ():
-            if "k:" + name not in seen:
-                seen.add("k:" + name)
-                yield "k:" + name, (run[first].start, run[last].end)
+            key = "k:" + name
+            if key not in seen:
+                seen.add(key)
+                yield key, (run[first].start, run[last].end)
         for i, token in enumerate(run):
             for n in range(low, min(high, len(run) - i) + 1):
                 gram = "w:" + " ".join(norms[i : i + n])
@@ -461,6 +466,8 @@ def parse_model(data: Any, where: Path) -> Model:
     floor = raw_settings.get("size_floor", 0)
     with_concepts = raw_settings.get("concepts", False)
     _require(isinstance(with_concepts, bool), where, "'features.concepts' must be true or false")
+    if with_concepts:
+        shipped_concepts()  # read and validated with the weights: a broken file stops the import
     _require(
         isinstance(floor, int) and not isinstance(floor, bool) and floor >= 0,
         where,
@@ -531,7 +538,6 @@ def parse_model(data: Any, where: Path) -> Model:
             concepts=with_concepts,
         ),
         weights={feature: tuple(vector) for feature, vector in by_feature.items()},
-        lexicon=shipped_concepts() if with_concepts else None,
     )
 
 

@@ -58,10 +58,27 @@ def test_a_death_idiom_is_not_risk(text, lang):
         ("We need a driver for our first aid course on how to recognise an overdose.", "en"),
         ("Our book club reads a novel where the hero tries to end his life; who can host?", "en"),
         ("She beat me at cards again, next week I want revenge!", "en"),
+        ("Cursus EHBO bij vergiftiging en overdosis: wie leent ons een beamer?", "nl"),
+        ("Mijn frituur is dicht voor vakantie, wie geeft de bloembakken water?", "nl"),
+        ("Mon salon est fermé pour congés, qui peut relever le courrier ?", "fr"),
+        ("I'm killing myself laughing at your photos, yes I'll help on Sunday!", "en"),
+        ("Giving away all my baby stuff, cot and clothes, pick up in Schaerbeek?", "en"),
     ],
 )
 def test_alarming_words_in_an_ordinary_frame_are_not_flagged(text, lang):
     assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Mijn vader stuurde een brief waarin hij zich voor alles verontschuldigt.", "nl"),
+        ("Ma mère m'a laissé une lettre où elle demande pardon pour tout.", "fr"),
+        ("Dad left a letter apologising for everything and switched his phone off.", "en"),
+    ],
+)
+def test_a_letter_asking_forgiveness_for_everything_is_a_goodbye(text, lang):
+    assert tier_of(text, lang) == "crisis"
 
 
 def test_a_goodbye_to_ones_customers_is_no_idiom_a_self_employed_person_in_trouble_may_mean_it():
