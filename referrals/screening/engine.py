@@ -4,6 +4,8 @@ The order of reasoning, each step explainable from the rule files:
 
 1. Every language that may be in the text runs its phrase rules on normalised surface tokens.
 2. A signal overlapped by an idiom is dropped ("mort de rire", "this deadline is killing me").
+   A deniable idiom holding a denial cue inside it does not apply: "une corde pour la
+   balançoire" explains a rope away, "une corde, et c'est pas pour une balançoire" does not.
 3. A deniable signal with a denial cue just before it in the same clause is dropped ("je ne
    suis pas déprimé", "ik heb geen zelfmoordgedachten"). Non-deniable signals carry their
    negation inside them and are never dropped this way ("je ne veux plus vivre").
@@ -136,9 +138,18 @@ def _denial_cue(denial: Denial, surf: Surface, hit: Hit) -> int | None:
     return bisect_right(surf.offsets, cue.start()) - 1
 
 
+def _denied_idiom(pack: LanguagePack, surf: Surface, hit: Hit) -> bool:
+    """Whether a deniable idiom says its own ordinary frame is not the case: a denial cue
+    between its first and last word ("a rope, and it's not for a swing")."""
+    if not hit.rule.deniable:
+        return False
+    start, end = surf.offsets[hit.first], surf.offsets[hit.last + 1]
+    return pack.denial.cues.search(surf.string, start, end) is not None
+
+
 def _match_language(pack: LanguagePack, surf: Surface, text: str, found: Findings) -> None:
     hits = _hits(pack, surf)
-    idioms = [h for h in hits if h.rule.kind == "idiom"]
+    idioms = [h for h in hits if h.rule.kind == "idiom" and not _denied_idiom(pack, surf, h)]
     found.masked.extend((idiom.start, idiom.end) for idiom in idioms)
     for hit in hits:
         if hit.rule.kind == "idiom" or any(hit.overlaps(idiom) for idiom in idioms):

@@ -49,6 +49,8 @@ BLIND_SHA256 = {
     "blind_j": "eda80caa4c831ead8650eb46363f9611fef3f87478359ce993fe698d1451b9e8",
     "blind_k": "be6ab34cf9c2077f8a317d284ea2b2e30ada990a616f1c8d9071792f8c26bbbe",
     "blind_l": "e58efd663aff4d70858e15e4b0027cd3a5eb2b35f18ed052da0698b4169a71c0",
+    "blind_m": "399da6f1635285b55aefdaf739b6133c05dec734dc59e66fd8d02f6138ad5bf8",
+    "blind_n": "b2dba37054ef0a09e1d745ab510355b9cc3e30d94ad51bde36a5a0bc3251168c",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -83,10 +85,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_l (an author who never saw the rules, the model or their output), rules and"
-    " learned layer together: crisis_recall 0.960 (48 of 50), benign false flags 0.024 (2 of"
-    " 85), primary 0.893, sentinel 1.000, needs F1 0.863 (before blind_k trained: 0.960,"
-    " 0.024, 0.893, 1.000, 0.872); see tests/referrals/data/README.md",
+    reason="blind_n (an author who never saw the rules, the model or their output), rules and"
+    " learned layer together: crisis_recall 0.980 (49 of 50), benign false flags 0.035 (3 of"
+    " 85), primary 0.901, sentinel 0.955, needs F1 0.883 (before the seventh round: 0.980,"
+    " 0.024, 0.887, 0.955, 0.865); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_newest_blind_set():
     gold = load(DATA / f"{UNTOUCHED}.jsonl")

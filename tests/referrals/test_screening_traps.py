@@ -81,6 +81,70 @@ def test_a_letter_asking_forgiveness_for_everything_is_a_goodbye(text, lang):
     assert tier_of(text, lang) == "crisis"
 
 
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je n'en peux plus de ce chien du voisin qui aboie, à qui faut-il s'adresser ?", "fr"),
+        ("Ik kan niet meer van dat geblaf van de buren, wie weet wat ik kan doen?", "nl"),
+        ("The roadworks are driving me mad, I can't take it anymore! Anyone with earplugs?", "en"),
+        ("Dimanche j'ai envie de disparaître sous ma couette avec un livre, on décale ?", "fr"),
+        ("Zondag wil ik onder mijn dekbed verdwijnen met een film, maandag boodschappen?", "nl"),
+        ("This weekend I want to disappear under the duvet with a series, shopping Monday?", "en"),
+        ("We're saying goodbye to Tom who's leaving for a new job, who can bake a cake?", "en"),
+        ("Het touw van de vlag is gebroken, wie heeft een nieuw?", "nl"),
+        ("Need a strong rope to fix the tarp on the trailer, anyone?", "en"),
+        ("J'ai rassemblé les vieux médicaments de ma mère, qui les ramène à la pharmacie ?", "fr"),
+        ("I gathered old pills from the cabinet, who can return them to the pharmacy?", "en"),
+        ("On a choisi la date pour la fête de quartier : le 14 juin ! Qui aide ?", "fr"),
+        ("We hebben de datum geprikt voor het buurtfeest, wie helpt?", "nl"),
+        ("We've picked the date for the street party, who can help with tables?", "en"),
+        ("Ik heb mijn tijd gehad als trainer van de U10, wie neemt over?", "nl"),
+    ],
+)
+def test_a_nuisance_a_lazy_sunday_a_leaving_do_or_a_party_date_is_not_flagged(text, lang):
+    assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("My flatmate has been talking about dying for weeks.", "en"),
+        ("I looked up how high the balcony of the car park is.", "en"),
+        ("Ik heb al gekeken hoe hoog het balkon is.", "nl"),
+        ("J'ai déjà regardé à quelle hauteur est le balcon.", "fr"),
+        ("Je suis nulle, je devrais juste plus exister.", "fr"),
+        ("Eigenlijk wil ik niet meer bestaan.", "nl"),
+    ],
+)
+def test_measuring_a_height_talk_of_dying_or_not_wanting_to_exist_is_a_crisis(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Sinon j'ai acheté une corde hier et c'est pas pour une balançoire.", "fr"),
+        ("Ik heb touw gekocht en het is niet voor een schommel.", "nl"),
+        ("I bought a rope last week and it isn't for a swing.", "en"),
+    ],
+)
+def test_a_rope_said_not_to_be_for_a_swing_is_no_ordinary_rope(text, lang):
+    # The idiom that explains a rope for a swing away is deniable: a denial inside it undoes it.
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je ne pense pas au suicide tous les jours, seulement certains soirs.", "fr"),
+        ("Ik denk niet elke dag aan zelfmoord, alleen op slechte avonden.", "nl"),
+        ("I don't think about suicide every day, only on some nights.", "en"),
+    ],
+)
+def test_a_partial_denial_is_no_denial(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
 def test_a_goodbye_to_ones_customers_is_no_idiom_a_self_employed_person_in_trouble_may_mean_it():
     # Retiring shopkeepers write such letters too, but the frame that would tell them apart is
     # often in another sentence: a crisis missed costs more than a coordinator's look.
