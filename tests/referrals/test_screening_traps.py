@@ -123,25 +123,17 @@ def test_measuring_a_height_talk_of_dying_or_not_wanting_to_exist_is_a_crisis(te
 @pytest.mark.parametrize(
     "text, lang",
     [
+        # The rope idioms are deniable: a denial inside one undoes it.
         ("Sinon j'ai acheté une corde hier et c'est pas pour une balançoire.", "fr"),
         ("Ik heb touw gekocht en het is niet voor een schommel.", "nl"),
         ("I bought a rope last week and it isn't for a swing.", "en"),
-    ],
-)
-def test_a_rope_said_not_to_be_for_a_swing_is_no_ordinary_rope(text, lang):
-    # The idiom that explains a rope for a swing away is deniable: a denial inside it undoes it.
-    assert tier_of(text, lang) == "crisis"
-
-
-@pytest.mark.parametrize(
-    "text, lang",
-    [
+        # "Not every day" says it comes on some days.
         ("Je ne pense pas au suicide tous les jours, seulement certains soirs.", "fr"),
         ("Ik denk niet elke dag aan zelfmoord, alleen op slechte avonden.", "nl"),
         ("I don't think about suicide every day, only on some nights.", "en"),
     ],
 )
-def test_a_partial_denial_is_no_denial(text, lang):
+def test_a_denial_that_does_not_deny_keeps_the_crisis(text, lang):
     assert tier_of(text, lang) == "crisis"
 
 
