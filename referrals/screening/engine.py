@@ -133,9 +133,23 @@ def _denial_cue(denial: Denial, surf: Surface, hit: Hit) -> int | None:
         low -= 1
     base = surf.offsets[low]
     cue = denial.cues.search(surf.string, base, surf.offsets[hit.last + 1])
-    if cue is None:
+    if cue is None or _only_how_often(denial, surf, hit, cue.start()):
         return None
     return bisect_right(surf.offsets, cue.start()) - 1
+
+
+def _only_how_often(denial: Denial, surf: Surface, hit: Hit, cue: int) -> bool:
+    """Whether the denial only denies how often ("pas tous les jours", "not all the time"):
+    a `partial` word between the cue and the end of the clause, at most `window` words on."""
+    if denial.partial is None:
+        return False
+    high = hit.last + 1
+    while high < len(surf.units) - 1 and high - hit.last <= denial.window:
+        unit = surf.units[high]
+        if unit == BOUNDARY or unit in denial.breakers:
+            break
+        high += 1
+    return denial.partial.search(surf.string, cue, surf.offsets[high]) is not None
 
 
 def _denied_idiom(pack: LanguagePack, surf: Surface, hit: Hit) -> bool:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from referrals.screening.patterns import Classes, Compiled, PatternIndex, compile_pattern
 from referrals.screening.result import KINDS, NEEDS, TIER_RANK
@@ -56,12 +56,17 @@ class Denial:
     The cue must stand in the same clause, at most `window` words before the signal (or inside
     it): a boundary or a breaker word ("mais", "pourquoi", "maar") ends the search, so that
     "je ne sais pas pourquoi j'ai envie de mourir" is not read as a denial.
+
+    A denial that only denies how often ("je n'y pense pas tous les jours", "not all the
+    time") denies nothing: a `partial` word in the same stretch, from the cue to `window` words
+    after the signal, keeps the signal.
     """
 
     id: str
     cues: re.Pattern[str]
     breakers: frozenset[str]
     window: int
+    partial: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ class Policy:
     kinds: dict[str, tuple[str, ...]]
 
 
-def _fail(where: str, message: str) -> None:
+def _fail(where: str, message: str) -> NoReturn:
     raise ValueError(f"rule file error in {where}: {message}")
 
 
@@ -169,15 +174,26 @@ def _classes(raw: dict[str, list[str]], lang: str) -> Classes:
     return classes
 
 
+def _alternatives(rule_id: str, sources: list[str]) -> re.Pattern[str] | None:
+    """One regular expression matching any of the patterns `sources`, or None for none."""
+    if not sources:
+        return None
+    compiled = [_compile(rule_id, source) for source in sources]
+    return re.compile("|".join(f"(?:{c.regex.pattern})" for c in compiled))
+
+
 def _denial(raw: dict[str, Any], lang: str) -> Denial:
-    cues = [_compile(raw["id"], cue) for cue in raw["cues"]]
+    cues = _alternatives(raw["id"], raw["cues"])
+    if cues is None:
+        _fail(raw["id"], "a denial needs at least one cue")
     if not raw["id"].startswith(f"{lang}."):
         _fail(raw["id"], f"ids of {lang}.json start with '{lang}.'")
     return Denial(
         id=raw["id"],
-        cues=re.compile("|".join(f"(?:{c.regex.pattern})" for c in cues)),
+        cues=cues,
         breakers=frozenset(t.norm for word in raw["breakers"] for t in tokenize(word)),
         window=int(raw["window"]),
+        partial=_alternatives(raw["id"], raw.get("partial", [])),
     )
 
 

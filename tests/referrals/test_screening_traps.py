@@ -127,14 +127,31 @@ def test_measuring_a_height_talk_of_dying_or_not_wanting_to_exist_is_a_crisis(te
         ("Sinon j'ai acheté une corde hier et c'est pas pour une balançoire.", "fr"),
         ("Ik heb touw gekocht en het is niet voor een schommel.", "nl"),
         ("I bought a rope last week and it isn't for a swing.", "en"),
-        # "Not every day" says it comes on some days.
+        # A denial of how often ("not every day") says it comes on some days.
         ("Je ne pense pas au suicide tous les jours, seulement certains soirs.", "fr"),
         ("Ik denk niet elke dag aan zelfmoord, alleen op slechte avonden.", "nl"),
         ("I don't think about suicide every day, only on some nights.", "en"),
+        ("Je n'ai pas envie de mourir tous les jours, juste certains soirs.", "fr"),
+        ("Je ne veux pas mourir tout le temps, c'est surtout la nuit.", "fr"),
+        ("I don't want to die every day, just on the bad evenings.", "en"),
     ],
 )
 def test_a_denial_that_does_not_deny_keeps_the_crisis(text, lang):
     assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Je ne pense pas au suicide, je suis juste fatiguée tous les jours.", "fr"),
+        ("Ik denk niet aan zelfmoord, ik ben gewoon elke dag moe.", "nl"),
+        ("I don't think about suicide, I'm just tired every day.", "en"),
+    ],
+)
+def test_how_often_in_another_clause_leaves_the_denial_standing(text, lang):
+    result = screen(text, lang)
+    assert result.tier != "crisis"
+    assert f"{lang}.denial.1" in {e.rule for e in result.evidence}
 
 
 def test_a_goodbye_to_ones_customers_is_no_idiom_a_self_employed_person_in_trouble_may_mean_it():
@@ -426,6 +443,15 @@ def test_a_broken_rule_file_fails_loudly_naming_the_rule(tmp_path):
     broken = tmp_path / "en.json"
     broken.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match=r"en\.suicide\.1: unknown need 'sadness'"):
+        load_pack("en", broken)
+
+
+def test_a_denial_without_cues_fails_loudly_naming_it(tmp_path):
+    data = json.loads((RULES_DIR / "en.json").read_text(encoding="utf-8"))
+    data["denial"]["cues"] = []
+    broken = tmp_path / "en.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"en\.denial\.1: a denial needs at least one cue"):
         load_pack("en", broken)
 
 
