@@ -106,6 +106,29 @@ def test_a_nuisance_a_lazy_sunday_a_leaving_do_or_a_party_date_is_not_flagged(te
 
 
 @pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        # Euthanasia is legal in Belgium: a debate or an advance declaration is ordinary...
+        ("We saw a debate on euthanasia on TV. Could someone fix my doorbell?", "en", "none"),
+        ("Débat sur l'euthanasie hier à la télé. Qui peut réparer ma sonnette ?", "fr", "none"),
+        (
+            "Ik heb een wilsverklaring euthanasie laten registreren, gewoon uit voorzorg. "
+            "Wie helpt me de website te gebruiken?",
+            "nl",
+            "none",
+        ),
+        ("I registered an advance euthanasia declaration as a precaution.", "en", "none"),
+        # ... wanting it now, without illness, is not.
+        ("Ik ben 89. Hoe vraag ik euthanasie aan? Er komt hier niemand meer.", "nl", "crisis"),
+        ("Je voudrais avoir l'euthanasie vite, je n'en peux plus d'être seule.", "fr", "crisis"),
+        ("How does one get euthanasia approved quickly? I can't face winter.", "en", "crisis"),
+    ],
+)
+def test_euthanasia_is_a_crisis_when_wanted_not_when_discussed_or_declared(text, lang, tier):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
     "text, lang",
     [
         ("My flatmate has been talking about dying for weeks.", "en"),
