@@ -6,6 +6,8 @@ The order of reasoning, each step explainable from the rule files:
 2. A signal overlapped by an idiom is dropped ("mort de rire", "this deadline is killing me").
    A deniable idiom holding a denial cue inside it does not apply: "une corde pour la
    balançoire" explains a rope away, "une corde, et c'est pas pour une balançoire" does not.
+   A signal cut by an ellipsis and finished by an ordinary ending is a joke's set-up ("une
+   lettre d'adieu... à mon vieux frigo") and is dropped like an idiom.
 3. A deniable signal with a denial cue just before it in the same clause is dropped ("je ne
    suis pas déprimé", "ik heb geen zelfmoordgedachten"). Non-deniable signals carry their
    negation inside them and are never dropped this way ("je ne veux plus vivre").
@@ -161,9 +163,33 @@ def _denied_idiom(pack: LanguagePack, surf: Surface, hit: Hit) -> bool:
     return pack.denial.cues.search(surf.string, start, end) is not None
 
 
+def _revealed(pack: LanguagePack, surf: Surface, text: str, hit: Hit) -> bool:
+    """Whether the signal is the set-up of a joke: an ellipsis right after it, then an ending
+    that starts with a `reveal.after` word and names no person nor everything."""
+    reveal, cut = pack.reveal, hit.last + 1
+    if reveal is None or cut + 1 >= len(surf.units) or surf.units[cut] != BOUNDARY:
+        return False
+    gap = text[hit.end : surf.spans[cut + 1][0]]
+    if "..." not in gap and "…" not in gap:
+        return False
+    start = surf.offsets[cut + 1]
+    if reveal.after.match(surf.string, start) is None:
+        return False
+    stop = cut + 1
+    while (
+        stop < len(surf.units) - 1 and surf.units[stop] != BOUNDARY and stop - cut <= reveal.window
+    ):
+        stop += 1
+    return (
+        reveal.unless is None
+        or reveal.unless.search(surf.string, start, surf.offsets[stop]) is None
+    )
+
+
 def _match_language(pack: LanguagePack, surf: Surface, text: str, found: Findings) -> None:
     hits = _hits(pack, surf)
     idioms = [h for h in hits if h.rule.kind == "idiom" and not _denied_idiom(pack, surf, h)]
+    idioms += [h for h in hits if h.rule.kind == "signal" and _revealed(pack, surf, text, h)]
     found.masked.extend((idiom.start, idiom.end) for idiom in idioms)
     for hit in hits:
         if hit.rule.kind == "idiom" or any(hit.overlaps(idiom) for idiom in idioms):

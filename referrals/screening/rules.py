@@ -70,6 +70,21 @@ class Denial:
 
 
 @dataclass(frozen=True)
+class Reveal:
+    """How a joke is built on an alarming phrase: the phrase, an ellipsis, then an ordinary
+    ending ("j'ai écrit une lettre d'adieu... à mon vieux frigo", "ik ga er een eind aan
+    maken... aan die bamboe"). The ending starts with an `after` word (a preposition that
+    continues the phrase) and, within `window` words, has no `unless` word: a person or
+    everything ("... à mes enfants", "... with everything") finishes the phrase in earnest.
+    """
+
+    id: str
+    after: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    window: int
+
+
+@dataclass(frozen=True)
 class LanguagePack:
     lang: str
     stopwords: frozenset[str]
@@ -77,6 +92,7 @@ class LanguagePack:
     patterns: tuple[tuple[Rule, Compiled], ...]
     index: PatternIndex
     denial: Denial
+    reveal: Reveal | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +213,22 @@ def _denial(raw: dict[str, Any], lang: str) -> Denial:
     )
 
 
+def _reveal(raw: dict[str, Any] | None, lang: str) -> Reveal | None:
+    if raw is None:
+        return None
+    if not raw["id"].startswith(f"{lang}."):
+        _fail(raw["id"], f"ids of {lang}.json start with '{lang}.'")
+    after = _alternatives(raw["id"], raw["after"])
+    if after is None:
+        _fail(raw["id"], "a reveal needs at least one 'after' word")
+    return Reveal(
+        id=raw["id"],
+        after=after,
+        unless=_alternatives(raw["id"], raw.get("unless", [])),
+        window=int(raw["window"]),
+    )
+
+
 def load_pack(lang: str, path: Path | None = None) -> LanguagePack:
     """Read, validate and compile one language's rule file."""
     data = json.loads((path or RULES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
@@ -219,6 +251,7 @@ def load_pack(lang: str, path: Path | None = None) -> LanguagePack:
         patterns=tuple(compiled),
         index=index,
         denial=_denial(data["denial"], lang),
+        reveal=_reveal(data.get("reveal"), lang),
     )
 
 

@@ -146,6 +146,95 @@ def test_measuring_a_height_talk_of_dying_or_not_wanting_to_exist_is_a_crisis(te
 @pytest.mark.parametrize(
     "text, lang",
     [
+        # Going up somewhere high "just to see"; asking whether a height or a quay is fenced.
+        ("Hier je suis monté tout en haut du parking, juste pour voir.", "fr"),
+        ("I went up to the top floor of the car park last night, just to see.", "en"),
+        ("Ik ben helemaal boven op de parkeergarage gaan staan, gewoon om te kijken.", "nl"),
+        ("Is the top floor of the car park open to the sky?", "en"),
+        ("Kan je met de auto tot aan de kaai rijden of staat daar een hek?", "nl"),
+        # Someone's own words for it, in slang, in a threat, or with a weapon at hand.
+        ("gonna log off for good, gg everyone", "en"),
+        ("log off pour toujours, gg à tous", "fr"),
+        ("ik log voorgoed uit, bedankt voor alles", "nl"),
+        ("I'm going to rage quit IRL this weekend.", "en"),
+        ("I've been searching for painless ways out.", "en"),
+        ("Si on la met en maison de repos, elle dit qu'elle saute par la fenêtre.", "fr"),
+        ("Some nights I sit in the barn with the shotgun across my knees.", "en"),
+        ("'s Avonds zit ik met het geweer op mijn schoot.", "nl"),
+        # A plan that is said as if it were none.
+        ("Als het echt niet meer gaat weet ik wat ik moet doen.", "nl"),
+        ("I don't see myself still here next year tbh.", "en"),
+        ("I don't plan on being around for their birthdays.", "en"),
+        ("Ik denk er niet meer aan om mezelf iets aan te doen, sinds ik weet hoe.", "nl"),
+        ("Een ticket enkele reis naar De Panne, ik wil nog één keer de zee zien.", "nl"),
+        # Wishing for an accident.
+        ("Sometimes I wish the bus wouldn't stop when I cross.", "en"),
+        ("Parfois j'aimerais que le bus ne freine pas quand je traverse.", "fr"),
+        ("Soms hoop ik dat het vliegtuig gewoon neerstort.", "nl"),
+        # Asking whether buying many boxes of painkillers at once raises questions.
+        ("Does the pharmacy ask questions if you buy 5 boxes of paracetamol at once?", "en"),
+    ],
+)
+def test_a_height_a_weapon_slang_a_wished_accident_or_a_veiled_plan_is_a_crisis(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("J'ai dit adieu à ma vieille Golf ce matin, il me faudrait un lift le vendredi.", "fr"),
+        ("Ik heb afscheid genomen van mijn oude auto, wie toont me de app van De Lijn?", "nl"),
+        ("Je suis au bout du rouleau avec cette imprimante, un informaticien à Namur ?", "fr"),
+        ("I'm at the end of my rope with this leaking tap. Anyone handy near Kessel-Lo?", "en"),
+        ("Ik ben er klaar mee, met die lekkende kraan. Kan een buur eens komen kijken?", "nl"),
+        (
+            "Je ne serai plus là à partir de juillet (je pars vivre à Montréal).",
+            "fr",
+        ),
+        (
+            "Ik ga er niet meer zijn: vanaf september woon ik bij mijn dochter.",
+            "nl",
+        ),
+        ("I won't be around after the 20th, I'm moving back to Dublin. Who wants my sofa?", "en"),
+        ("Ik heb een touw en een ladder nodig voor de kerstverlichting aan de gevel.", "nl"),
+        (
+            "Mr R. said goodbye to his choir at the last rehearsal before the summer break.",
+            "en",
+        ),
+    ],
+)
+def test_a_goodbye_to_a_car_a_nuisance_a_move_or_christmas_lights_is_not_flagged(text, lang):
+    assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+@pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        # An ellipsis, then an ordinary ending: the alarming phrase was a joke's set-up...
+        (
+            "J'ai écrit une lettre d'adieu... à mon vieux frigo 😂 Qui m'aide à le porter ?",
+            "fr",
+            "none",
+        ),
+        ("Je vais finir par me pendre... au téléphone avec mon opérateur 🙄", "fr", "none"),
+        ("Ik ga er een eind aan maken... aan die woekerende bamboe in mijn tuin.", "nl", "none"),
+        ("Need help writing a goodbye letter... to my team 😄 I'm changing jobs.", "en", "none"),
+        # ... but an ending that names a person or everything finishes it in earnest.
+        ("J'ai écrit une lettre d'adieu... à mes enfants.", "fr", "crisis"),
+        ("Ik ga er een eind aan maken... aan alles.", "nl", "crisis"),
+        ("I wrote a goodbye letter... to my kids.", "en", "crisis"),
+        ("I'm going to end it... tonight.", "en", "crisis"),
+    ],
+)
+def test_an_alarming_phrase_cut_by_an_ellipsis_is_a_joke_only_if_the_ending_is_ordinary(
+    text, lang, tier
+):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
         # The rope idioms are deniable: a denial inside one undoes it.
         ("Sinon j'ai acheté une corde hier et c'est pas pour une balançoire.", "fr"),
         ("Ik heb touw gekocht en het is niet voor een schommel.", "nl"),
@@ -475,6 +564,15 @@ def test_a_denial_without_cues_fails_loudly_naming_it(tmp_path):
     broken = tmp_path / "en.json"
     broken.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match=r"en\.denial\.1: a denial needs at least one cue"):
+        load_pack("en", broken)
+
+
+def test_a_reveal_without_after_words_fails_loudly_naming_it(tmp_path):
+    data = json.loads((RULES_DIR / "en.json").read_text(encoding="utf-8"))
+    data["reveal"]["after"] = []
+    broken = tmp_path / "en.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"en\.reveal\.1: a reveal needs at least one 'after'"):
         load_pack("en", broken)
 
 
