@@ -7,7 +7,7 @@
 What it does (see referrals/screening/model/README.md for why):
 
 1. Every text of the labelled sets (`SETS`, from `tests/referrals/data/sets.json`; never the
-   untouched blind set) is read by the current rules first, so that the words of idioms and
+   untouched blind sets) is read by the current rules first, so that the words of idioms and
    denials are masked as at screening time, then turned into features by
    `referrals.screening.model.features`.
 2. One L2-regularised logistic regression per label (the nine needs, and `concern`, the gate:
@@ -68,7 +68,7 @@ from referrals.screening.model import (  # noqa: E402
 from referrals.screening.result import NEEDS, TIER_RANK, TIERS  # noqa: E402
 
 DATA = ROOT / "tests" / "referrals" / "data"
-# Every labelled set (`sets.json`) but the untouched blind set, which is never read here.
+# Every labelled set (`sets.json`) but the untouched blind sets, which are never read here.
 _PARTS = json.loads((DATA / "sets.json").read_text(encoding="utf-8"))
 SETS = (*_PARTS["strict"], *_PARTS["newer"])
 UNTOUCHED = _PARTS["untouched"]
@@ -88,7 +88,7 @@ PRUNE = 0.1  # weights closer to zero are dropped: a file of 3 MB instead of 9, 
 
 
 def load(name: str) -> list[dict]:
-    if name == UNTOUCHED:
+    if name in UNTOUCHED:
         raise SystemExit(f"{name} is an untouched blind set: never train on it")
     with (DATA / f"{name}.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]

@@ -10,7 +10,8 @@ The order of reasoning, each step explainable from the rule files:
    lettre d'adieu... à mon vieux frigo") and is dropped like an idiom.
 3. A deniable signal with a denial cue just before it in the same clause is dropped ("je ne
    suis pas déprimé", "ik heb geen zelfmoordgedachten"). Non-deniable signals carry their
-   negation inside them and are never dropped this way ("je ne veux plus vivre").
+   negation inside them and are never dropped this way ("je ne veux plus vivre"); but any
+   signal answered no, as in a visit report's checklist ("Idées noires : non"), is.
 4. The learned layer (`model.py`) reads the text without the words of idioms and denials, and
    adds a need the rules did not signal where its score reaches the need's threshold: where
    the rules found nothing, only if its gate (any concern at all) opens too. Its evidence is
@@ -154,6 +155,23 @@ def _only_how_often(denial: Denial, surf: Surface, hit: Hit, cue: int) -> bool:
     return denial.partial.search(surf.string, cue, surf.offsets[high]) is not None
 
 
+def _answered_no(denial: Denial, surf: Surface, text: str, hit: Hit) -> bool:
+    """Whether the signal is a question or a checklist item answered no ("Eenzaam: nee")."""
+    if denial.answers is None:
+        return False
+    mark = hit.last + 1
+    while (
+        mark < len(surf.units) and surf.units[mark] != BOUNDARY and mark - hit.last <= denial.window
+    ):
+        mark += 1
+    if mark + 2 >= len(surf.units) or surf.units[mark] != BOUNDARY:
+        return False
+    if not any(sign in text[hit.end : surf.spans[mark + 1][0]] for sign in ":?"):
+        return False
+    answer = denial.answers.match(surf.string, surf.offsets[mark + 1])
+    return answer is not None and surf.string.startswith(BOUNDARY, answer.end())
+
+
 def _denied_idiom(pack: LanguagePack, surf: Surface, hit: Hit) -> bool:
     """Whether a deniable idiom says its own ordinary frame is not the case: a denial cue
     between its first and last word ("a rope, and it's not for a swing")."""
@@ -194,11 +212,13 @@ def _match_language(pack: LanguagePack, surf: Surface, text: str, found: Finding
     for hit in hits:
         if hit.rule.kind == "idiom" or any(hit.overlaps(idiom) for idiom in idioms):
             continue
-        cue = _denial_cue(pack.denial, surf, hit) if hit.rule.deniable else None
-        if cue is None:
+        if hit.rule.kind == "signal" and _answered_no(pack.denial, surf, text, hit):
+            start = hit.start
+        elif (cue := _denial_cue(pack.denial, surf, hit) if hit.rule.deniable else None) is None:
             (found.roles if hit.rule.kind == "role" else found.signals).append(hit)
             continue
-        start = min(surf.spans[cue][0], hit.start)
+        else:
+            start = min(surf.spans[cue][0], hit.start)
         found.masked.append((start, hit.end))
         if hit.rule.tier == "crisis":
             # A denial of suicide is kept as evidence (worth a look), but is no flag.

@@ -60,6 +60,11 @@ class Denial:
     A denial that only denies how often ("je n'y pense pas tous les jours", "not all the
     time") denies nothing: a `partial` word in the same stretch, from the cue to `window` words
     after the signal, keeps the signal.
+
+    A question or a checklist item answered no denies any signal in it, deniable or not:
+    "Idées noires : non", "Eenzaam? Nee.", "Talks of not wanting to live: no". The signal ends
+    at most `window` words before a colon or a question mark, and one of the `answers` is all
+    that stands between that mark and the end of the clause.
     """
 
     id: str
@@ -67,6 +72,7 @@ class Denial:
     breakers: frozenset[str]
     window: int
     partial: re.Pattern[str] | None = None
+    answers: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,7 @@ def _denial(raw: dict[str, Any], lang: str) -> Denial:
         breakers=frozenset(t.norm for word in raw["breakers"] for t in tokenize(word)),
         window=int(raw["window"]),
         partial=_alternatives(raw["id"], raw.get("partial", [])),
+        answers=_alternatives(raw["id"], raw.get("answers", [])),
     )
 
 

@@ -19,9 +19,10 @@ from typing import NamedTuple
 BOUNDARY = "#"
 
 # A word is a run of letters or digits; apostrophes (straight or curly) and hyphens split
-# words, which unifies "n'en", "n’en" and "n en". A clause ends at punctuation, or at a dash
-# standing between spaces (not the hyphen inside "mois-ci").
-_UNITS = re.compile(r"(?P<word>[^\W_]+)|(?P<boundary>[.,;:!?()\[\]…\n]|(?<=\s)[-–—](?=\s))")
+# words, which unifies "n'en", "n’en" and "n en". A clause ends at punctuation, or at a dash or
+# a slash standing between spaces (not the hyphen inside "mois-ci", nor the slash of "24/7"):
+# "Seems lonely: no / Money worries: no" is two items of a checklist.
+_UNITS = re.compile(r"(?P<word>[^\W_]+)|(?P<boundary>[.,;:!?()\[\]…\n]|(?<=\s)[-–—/](?=\s))")
 
 # Folded forms of words seen before: most tokens repeat across texts, and folding a word with
 # an accent costs a Unicode decomposition. Bounded so a stream of unusual words cannot grow it

@@ -2,9 +2,9 @@
 
 `data/sets.json` says which set plays which part, and `data/README.md` how each was written and
 scored: the six oldest ("strict"), the newer regression sets (blind sets once scored, then
-trained on, and sets written for training), and the one untouched blind set, never used to
-change a rule nor to train. The untouched set still misses crisis recall, so its test is a
-strict expected failure that keeps the real thresholds; the blind sets are pinned by SHA-256.
+trained on, and sets written for training), and the untouched blind sets, never used to change
+a rule nor to train. Pooled, they still miss crisis recall, so their test is a strict expected
+failure that keeps the real thresholds; the blind sets are pinned by SHA-256.
 
 The six oldest sets must meet the targets with no ordinary text flagged at all; the newer
 regression sets meet SCREENING.md's rates (an ordinary text flagged in 5% is allowed; 10% in
@@ -35,9 +35,9 @@ PARTS = json.loads((DATA / "sets.json").read_text(encoding="utf-8"))
 SETS, NEWER_SETS, UNTOUCHED = PARTS["strict"], PARTS["newer"], PARTS["untouched"]
 # Minimal pairs (each ordinary text written as the twin of a crisis): more may be flagged.
 PAIRS, PAIR_BENIGN_LIMIT = set(PARTS["pairs"]), 0.10
-# The blind sets as written and labelled, before any rule or model saw them. The untouched one is
-# a measurement only: editing its texts or labels (or changing a rule or training for one of its
-# lines) would make it one more regression set, and there would be no honest estimate left.
+# The blind sets as written and labelled, before any rule or model saw them. The untouched ones
+# are a measurement only: editing their texts or labels (or changing a rule or training for one of
+# their lines) would make them more regression sets, and there would be no honest estimate left.
 # The older ones had that role until the next one was written; they train now, unedited.
 BLIND_SHA256 = {
     "blind_d": "a6f05d1c338a21141a42cbf572f9f7ee5bd95330a8471366ee61bbc73c892fc6",
@@ -51,6 +51,10 @@ BLIND_SHA256 = {
     "blind_l": "e58efd663aff4d70858e15e4b0027cd3a5eb2b35f18ed052da0698b4169a71c0",
     "blind_m": "399da6f1635285b55aefdaf739b6133c05dec734dc59e66fd8d02f6138ad5bf8",
     "blind_n": "b2dba37054ef0a09e1d745ab510355b9cc3e30d94ad51bde36a5a0bc3251168c",
+    "blind_o": "d2f08d7cf8f0537448639cc8cb3dd64db27de2f6871d5cea2c3337d508f9e3a5",
+    "blind_p": "3e2d20bc5403ac6063c098128c0a4c9c4f1127d29dc66d70c8aba789288fe4c7",
+    "blind_q": "8e89f757b1423186e1cbe1e02b6294615c8bf011e4f2b0bac4ebefd9c33b75e8",
+    "blind_r": "dfdc1d5ad558a7e2e248372e742cfe1ecb7ef243ea860f8de961b3f130e12456",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -85,15 +89,13 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_n (an author who never saw the rules, the model or their output), rules and"
-    " learned layer together: crisis_recall 0.980 (49 of 50), benign false flags 0.035 (3 of"
-    " 85), primary 0.901, sentinel 0.955, needs F1 0.883 (before the seventh round: 0.980,"
-    " 0.024, 0.887, 0.955, 0.865); see tests/referrals/data/README.md",
+    reason="REASON",
 )
-def test_it_meets_the_targets_on_the_newest_blind_set():
-    gold = load(DATA / f"{UNTOUCHED}.jsonl")
+def test_it_meets_the_targets_on_the_untouched_blind_sets():
+    """Both untouched sets pooled: 100 crises from two authors are a finer measure than 50."""
+    gold = {i: g for name in UNTOUCHED for i, g in load(DATA / f"{name}.jsonl").items()}
     metrics = score(gold, predictions(gold))
-    assert not metrics.failures(), f"{UNTOUCHED}: " + "; ".join(metrics.failures())
+    assert not metrics.failures(), f"{' + '.join(UNTOUCHED)}: " + "; ".join(metrics.failures())
 
 
 @pytest.mark.parametrize("name, digest", BLIND_SHA256.items())

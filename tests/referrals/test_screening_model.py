@@ -335,7 +335,7 @@ def test_the_shipped_weights_were_trained_with_the_current_rules_and_sets():
     }, f"a rule file changed since the model was trained; {retrain}"
     assert shipped["concepts"] == sha256(CONCEPTS_PATH), f"the concepts changed; {retrain}"
     assert shipped["trained_on"] == {name: sha256(DATA / f"{name}.jsonl") for name in TRAINED_ON}
-    assert UNTOUCHED not in shipped["trained_on"]
+    assert not set(UNTOUCHED) & set(shipped["trained_on"])
 
 
 def test_retraining_from_the_same_data_gives_the_same_weights_file():

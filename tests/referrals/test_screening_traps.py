@@ -235,6 +235,89 @@ def test_an_alarming_phrase_cut_by_an_ellipsis_is_a_joke_only_if_the_ending_is_o
 @pytest.mark.parametrize(
     "text, lang",
     [
+        # A visit report's checklist answered no, item by item.
+        ("Semble seule : non. Soucis d'argent : non. Parle de ne plus vouloir vivre : non.", "fr"),
+        ("Eenzaam: nee. Geldzorgen: nee. Somber: nee. Ze fietst nu overal naartoe.", "nl"),
+        ("Seems lonely: no / Money worries: no / Talks of not wanting to live: no.", "en"),
+        # Talk of death that is someone else's death, a book or a play.
+        ("On a parlé de la mort du roi Baudouin, il adore l'histoire de la famille royale.", "fr"),
+        ("Hij praat veel over de dood, hij schrijft een boek over de oorlog rond Ieper.", "nl"),
+        ("He talked about dying a lot, he's writing his life story for the grandkids.", "en"),
+        ("Il m'a parlé d'un livre, l'histoire d'un homme qui se jette d'un pont en 1940.", "fr"),
+        # Goodbyes to a car or a brass band, a festive leaving, overwork, a move home.
+        ("The lady next door said goodbye to her old Opel today, it went to the scrapyard.", "en"),
+        ("Il fait ses adieux, il arrête la fanfare après 50 ans, grosse fête samedi.", "fr"),
+        ("Mijn buurvrouw heeft afscheid gevierd van haar werk na 42 jaar.", "nl"),
+        (
+            "My friend is killing himself with work to finish his PhD, could someone walk his dog?",
+            "en",
+        ),
+        ("Giving everything away this Saturday, flying home to Manila for good on Sunday.", "en"),
+        ("Mijn buurman wil een touw om zijn dakgoot vrij te maken, kan iemand helpen?", "nl"),
+    ],
+)
+def test_a_checklist_answered_no_a_death_in_a_story_or_an_ordinary_goodbye_is_not_flagged(
+    text, lang
+):
+    assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Seems lonely: yes. Talks of not wanting to live: yes, said it twice.", "en"),
+        ("She's been giving everything away this week, her bike, her plants, her cat.", "en"),
+        ("She's tidying up before she goes, but she hasn't mentioned moving.", "en"),
+        ("Mijn moeder zocht op 'hoe lang duurt verdrinken'.", "nl"),
+        ("He asked how high the top floor is and whether you'd feel anything.", "en"),
+        (
+            "Qqn pourrait me conduire au pont de Wandre ce soir, pas besoin de me ramener.",
+            "fr",
+        ),
+        ("Je voulais savoir à partir de quelle hauteur on ne survit pas à une chute.", "fr"),
+        ("I keep looking up how high the Atomium is and whether you can get onto the roof.", "en"),
+        ("Ik zoek naar de hoogste gebouwen in Brussel en of ge op het dak kunt geraken.", "nl"),
+        ("La prochaine fois je ne me louperai pas, j'ai compris mes erreurs.", "fr"),
+        ("It needs to be finished before the 14th, that's the date I've chosen.", "en"),
+    ],
+)
+def test_giving_everything_away_a_search_for_a_height_or_a_ride_with_no_return_is_a_crisis(
+    text, lang
+):
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        # A goodbye on a happy move into care, over a coffee or at a party; a figure of speech...
+        (
+            "Elle part en maison de repos, contente, et voudrait dire adieu aux bénévoles.",
+            "fr",
+            "none",
+        ),
+        ("Elle voudrait dire adieu à tous les bénévoles autour d'un café jeudi.", "fr", "none"),
+        ("Elle va « se jeter par la fenêtre », c'est une façon de parler hein.", "fr", "none"),
+        ("He said goodbye to his old neighbours at the street party.", "en", "none"),
+        ("He's been giving away his tools: he donated them to the tool library.", "en", "none"),
+        # ... unless the writer says it is not.
+        ("Je vais me jeter par la fenêtre, et ce n'est pas une façon de parler.", "fr", "crisis"),
+        ("I'm going to kill myself, and it's not a figure of speech.", "en", "crisis"),
+        # A checklist answered yes, a bridge preferred to the street.
+        ("Eenzaam: nee. Doodsgedachten: ja.", "nl", "crisis"),
+        ("Hij zegt dat hij liever van de brug springt dan op straat te staan.", "nl", "crisis"),
+        # An ellipsis ending in a place to live is a joke; in the canal, it is not.
+        ("Ma voisine « ne veut plus vivre »... dans cet appartement sans ascenseur.", "fr", "none"),
+        ("Je vais me jeter... dans le canal.", "fr", "crisis"),
+    ],
+)
+def test_a_figure_of_speech_or_a_festive_goodbye_is_ordinary_unless_denied(text, lang, tier):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
         # The rope idioms are deniable: a denial inside one undoes it.
         ("Sinon j'ai acheté une corde hier et c'est pas pour une balançoire.", "fr"),
         ("Ik heb touw gekocht en het is niet voor een schommel.", "nl"),
