@@ -100,11 +100,16 @@ class Lexicon:
                     self._stems.append((first[:-1], (pieces, name)))
                 else:
                     self._exact.setdefault(first, []).append((pieces, name))
-        self._starts: dict[str, tuple[_Entry, ...]] = {}
+        # Per word: the concepts of its one-word entries, and its longer entries.
+        self._starts: dict[str, tuple[tuple[str, ...], tuple[_Entry, ...]]] = {}
 
-    def _starting(self, word: str) -> tuple[_Entry, ...]:
+    def _starting(self, word: str) -> tuple[tuple[str, ...], tuple[_Entry, ...]]:
         stems = (entry for stem, entry in self._stems if word.startswith(stem))
-        known = (*self._exact.get(word, ()), *stems)
+        entries = (*self._exact.get(word, ()), *stems)
+        known = (
+            tuple(name for pieces, name in entries if len(pieces) == 1),
+            tuple(entry for entry in entries if len(entry[0]) > 1),
+        )
         if len(self._starts) >= _GRAMS_LIMIT:
             self._starts.clear()
         self._starts[word] = known
@@ -114,13 +119,19 @@ class Lexicon:
         """Each match in one clause's words: (concept, first word, last word)."""
         starts = self._starts
         for i, word in enumerate(norms):
-            entries = starts.get(word)
-            if entries is None:
-                entries = self._starting(word)
-            for pieces, name in entries:
+            known = starts.get(word)
+            if known is None:
+                known = self._starting(word)
+            singles, longer = known
+            for name in singles:
+                yield name, i, i
+            for pieces, name in longer:
                 last = i + len(pieces) - 1
-                if last < len(norms) and all(
-                    _fits(piece, norms[i + k]) for k, piece in enumerate(pieces[1:], 1)
+                # The second word decides most entries: checked before building the rest.
+                if (
+                    last < len(norms)
+                    and _fits(pieces[1], norms[i + 1])
+                    and all(_fits(piece, norms[i + k]) for k, piece in enumerate(pieces[2:], 2))
                 ):
                     yield name, i, last
 
