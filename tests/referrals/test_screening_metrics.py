@@ -89,7 +89,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="REASON",
+    reason="blind_q + blind_r (two authors who never saw the rules, the model or their output),"
+    " rules and learned layer together: crisis_recall 0.970 (97 of 100), benign false flags 0.035"
+    " (6 of 170), primary 0.897, sentinel 0.977, needs F1 0.858 (with the seventh round, before"
+    " this one: 0.970, 0.065, 0.886, 0.977, 0.841); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_untouched_blind_sets():
     """Both untouched sets pooled: 100 crises from two authors are a finer measure than 50."""
