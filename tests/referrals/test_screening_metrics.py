@@ -55,6 +55,8 @@ BLIND_SHA256 = {
     "blind_p": "3e2d20bc5403ac6063c098128c0a4c9c4f1127d29dc66d70c8aba789288fe4c7",
     "blind_q": "8e89f757b1423186e1cbe1e02b6294615c8bf011e4f2b0bac4ebefd9c33b75e8",
     "blind_r": "dfdc1d5ad558a7e2e248372e742cfe1ecb7ef243ea860f8de961b3f130e12456",
+    "blind_s": "c340ede401eb28043035b7cf8da5eb8d052d1fe0b14a98a0b5df4fe0c8eee4bb",
+    "blind_t": "5141418436bd346323c8804a6e6abb7362a982ec5bd4193594340f2aeb0f9175",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -89,10 +91,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_q + blind_r (two authors who never saw the rules, the model or their output),"
-    " rules and learned layer together: crisis_recall 0.970 (97 of 100), benign false flags 0.035"
-    " (6 of 170), primary 0.897, sentinel 0.977, needs F1 0.858 (with the seventh round, before"
-    " this one: 0.970, 0.065, 0.886, 0.977, 0.841); see tests/referrals/data/README.md",
+    reason="blind_s + blind_t (two authors who never saw the rules, the model or their output),"
+    " rules and learned layer together: crisis_recall 0.990 (99 of 100), benign false flags 0.047"
+    " (8 of 170), primary 0.892, sentinel 0.932, needs F1 0.852 (with the eighth round, before"
+    " this one: 0.990, 0.059, 0.896, 0.909, 0.848); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_untouched_blind_sets():
     """Both untouched sets pooled: 100 crises from two authors are a finer measure than 50."""

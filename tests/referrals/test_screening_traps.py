@@ -318,6 +318,42 @@ def test_a_figure_of_speech_or_a_festive_goodbye_is_ordinary_unless_denied(text,
 @pytest.mark.parametrize(
     "text, lang",
     [
+        # Pills bought in several pharmacies; letters set to be sent later.
+        ("Ik heb veel tabletten gekocht in drie verschillende apotheken.", "nl"),
+        ("I've bought paracetamol in several pharmacies this week.", "en"),
+        ("J'ai acheté des somnifères dans plusieurs pharmacies.", "fr"),
+        ("I've written letters to my parents and scheduled the emails to go out on Sunday.", "en"),
+        # The top of a car park, at night, and how many floors it has.
+        ("Vous savez si on peut monter au dernier niveau du parking la nuit ?", "fr"),
+        ("Weet iemand tot hoe laat het dak van de parking open is? En hoeveel verdiepingen?", "nl"),
+        ("Can you get onto the top floor of the car park at night?", "en"),
+    ],
+)
+def test_pills_from_several_pharmacies_timed_letters_or_a_car_park_at_night_is_a_crisis(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Could anyone lend me a strong rope and a ladder? I want to hang a swing.", "en"),
+        ("Wie kan mij een stevig touw en een ladder lenen? Ik hang een schommel op.", "nl"),
+        ("My neighbour is giving away all her things, she's going to live with her son.", "en"),
+        ("Could someone mind my tortoise for the weekend? He's very low maintenance.", "en"),
+        ("Les travaux du voisin vont me tuer, ça tape depuis 7h du matin !", "fr"),
+        ("Je n'en peux plus de ce chantier devant chez moi, qui m'aide à poser des joints ?", "fr"),
+        ("Je suis à bout de souffle dans l'escalier, l'ascenseur est en panne.", "fr"),
+        ("Je lis un polar où tout le monde finit par se pendre, super glauque.", "fr"),
+        ("Ik ben kapot na de verhuis, wie helpt de laatste dozen naar boven dragen?", "nl"),
+    ],
+)
+def test_a_rope_with_a_ladder_a_move_a_neighbours_works_or_a_crime_novel_is_not_flagged(text, lang):
+    assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
         # The rope idioms are deniable: a denial inside one undoes it.
         ("Sinon j'ai acheté une corde hier et c'est pas pour une balançoire.", "fr"),
         ("Ik heb touw gekocht en het is niet voor een schommel.", "nl"),
