@@ -352,6 +352,27 @@ def test_a_rope_with_a_ladder_a_move_a_neighbours_works_or_a_crime_novel_is_not_
 
 
 @pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        # Not being there any more because of a move is ordinary...
+        ("I won't be around after the 20th, I'm moving back to Dublin.", "en", "none"),
+        ("Je ne serai plus là à partir de juillet (je pars vivre à Montréal).", "fr", "none"),
+        ("Ik ga er niet meer zijn: vanaf september woon ik bij mijn dochter.", "nl", "none"),
+        # ... not being there any more with the move ruled out is not.
+        (
+            "He says he won't be here after the holidays, and his family isn't moving.",
+            "en",
+            "crisis",
+        ),
+        ("Je ne serai plus là après dimanche, et je ne déménage pas.", "fr", "crisis"),
+        ("Ik ga er niet meer zijn na zondag, ik verhuis niet.", "nl", "crisis"),
+    ],
+)
+def test_not_being_there_any_more_is_ordinary_for_a_move_and_a_crisis_without_one(text, lang, tier):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
     "text, lang",
     [
         # The rope idioms are deniable: a denial inside one undoes it.
