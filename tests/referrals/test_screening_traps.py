@@ -698,21 +698,21 @@ def test_a_broken_rule_file_fails_loudly_naming_the_rule(tmp_path):
         load_pack("en", broken)
 
 
-def test_a_denial_without_cues_fails_loudly_naming_it(tmp_path):
+@pytest.mark.parametrize(
+    "section, key, message",
+    [
+        ("denial", "cues", r"en\.denial\.1: a denial needs at least one cue"),
+        ("reveal", "after", r"en\.reveal\.1: a reveal needs at least one 'after' word"),
+    ],
+)
+def test_a_denial_or_a_reveal_with_nothing_to_match_fails_loudly_naming_it(
+    tmp_path, section, key, message
+):
     data = json.loads((RULES_DIR / "en.json").read_text(encoding="utf-8"))
-    data["denial"]["cues"] = []
+    data[section][key] = []
     broken = tmp_path / "en.json"
     broken.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"en\.denial\.1: a denial needs at least one cue"):
-        load_pack("en", broken)
-
-
-def test_a_reveal_without_after_words_fails_loudly_naming_it(tmp_path):
-    data = json.loads((RULES_DIR / "en.json").read_text(encoding="utf-8"))
-    data["reveal"]["after"] = []
-    broken = tmp_path / "en.json"
-    broken.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"en\.reveal\.1: a reveal needs at least one 'after'"):
+    with pytest.raises(ValueError, match=message):
         load_pack("en", broken)
 
 
