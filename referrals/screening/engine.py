@@ -146,24 +146,26 @@ def _only_how_often(denial: Denial, surf: Surface, hit: Hit, cue: int) -> bool:
     a `partial` word between the cue and the end of the clause, at most `window` words on."""
     if denial.partial is None:
         return False
-    high = hit.last + 1
-    while high < len(surf.units) - 1 and high - hit.last <= denial.window:
-        unit = surf.units[high]
-        if unit == BOUNDARY or unit in denial.breakers:
-            break
-        high += 1
-    return denial.partial.search(surf.string, cue, surf.offsets[high]) is not None
+    end = _clause_end(surf, hit.last + 1, denial.window, denial.breakers)
+    return denial.partial.search(surf.string, cue, surf.offsets[end]) is not None
+
+
+def _clause_end(
+    surf: Surface, start: int, window: int, breakers: frozenset[str] = frozenset()
+) -> int:
+    """The unit where the clause from `start` ends: its boundary (or a breaker word), or the
+    unit `window` words on, whichever comes first."""
+    end = start
+    while end - start < window and surf.units[end] != BOUNDARY and surf.units[end] not in breakers:
+        end += 1
+    return end
 
 
 def _answered_no(denial: Denial, surf: Surface, text: str, hit: Hit) -> bool:
     """Whether the signal is a question or a checklist item answered no ("Eenzaam: nee")."""
     if denial.answers is None:
         return False
-    mark = hit.last + 1
-    while (
-        mark < len(surf.units) and surf.units[mark] != BOUNDARY and mark - hit.last <= denial.window
-    ):
-        mark += 1
+    mark = _clause_end(surf, hit.last + 1, denial.window)
     if mark + 2 >= len(surf.units) or surf.units[mark] != BOUNDARY:
         return False
     if not any(sign in text[hit.end : surf.spans[mark + 1][0]] for sign in ":?"):
@@ -193,11 +195,7 @@ def _revealed(pack: LanguagePack, surf: Surface, text: str, hit: Hit) -> bool:
     start = surf.offsets[cut + 1]
     if reveal.after.match(surf.string, start) is None:
         return False
-    stop = cut + 1
-    while (
-        stop < len(surf.units) - 1 and surf.units[stop] != BOUNDARY and stop - cut <= reveal.window
-    ):
-        stop += 1
+    stop = _clause_end(surf, cut + 1, reveal.window)
     return (
         reveal.unless is None
         or reveal.unless.search(surf.string, start, surf.offsets[stop]) is None
@@ -214,10 +212,11 @@ def _match_language(pack: LanguagePack, surf: Surface, text: str, found: Finding
             continue
         if hit.rule.kind == "signal" and _answered_no(pack.denial, surf, text, hit):
             start = hit.start
-        elif (cue := _denial_cue(pack.denial, surf, hit) if hit.rule.deniable else None) is None:
-            (found.roles if hit.rule.kind == "role" else found.signals).append(hit)
-            continue
         else:
+            cue = _denial_cue(pack.denial, surf, hit) if hit.rule.deniable else None
+            if cue is None:
+                (found.roles if hit.rule.kind == "role" else found.signals).append(hit)
+                continue
             start = min(surf.spans[cue][0], hit.start)
         found.masked.append((start, hit.end))
         if hit.rule.tier == "crisis":
