@@ -42,6 +42,13 @@ from referrals.screening.text import BOUNDARY, Surface, Token, surface, tokenize
 # sentinel programme's own eligibility: people who were self-employed when Covid began).
 SELF_EMPLOYED_KEYS = ("self_employed", "self_employed_on_2020_03_14")
 
+# The boxes of a checklist: empty ("[ ]", "☐") or ticked ("[x]", "☑"). An item whose box is
+# empty was answered no ("[ ] idées noires", "isolement ☐").
+_BOX = re.compile(r"\[ ?\]|\( ?\)|[☐□]|(?P<ticked>\[ ?[xX✓✔] ?\]|[☑☒✅✓✔])")
+# What a question or checklist item is answered after: "Eenzaam: nee", "Low mood? no",
+# "thoughts of ending her life – no".
+_ANSWER_SIGNS = ":?–—-"
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -75,25 +82,29 @@ def _span(surf: Surface, start: int, end: int) -> tuple[int, int] | None:
     return (first, last) if first <= last else None
 
 
-def _clauses(surf: Surface, sentences: bool = False) -> list[tuple[int, int]]:
-    """Character ranges of the clauses (or the sentences) of `surf.string`."""
-    edges = [
-        surf.offsets[i]
-        for i, unit in enumerate(surf.units)
-        if unit == BOUNDARY and (not sentences or i in surf.sentence_ends)
-    ]
+def _clauses(surf: Surface, scope: str = "clause") -> list[tuple[int, int]]:
+    """Character ranges of the clauses (or the sentences, or the whole text) of
+    `surf.string`."""
+    if scope == "text":
+        edges = [0, surf.offsets[-1]]
+    else:
+        edges = [
+            surf.offsets[i]
+            for i, unit in enumerate(surf.units)
+            if unit == BOUNDARY and (scope == "clause" or i in surf.sentence_ends)
+        ]
     return [(a + 2, b) for a, b in zip(edges, edges[1:], strict=False) if b > a + 2]
 
 
 def _matches(pattern: Compiled, surf: Surface) -> Iterator[tuple[int, int]]:
     """Character spans where `pattern` matches: every match, or every clause for "&"
-    (every sentence for "&&")."""
+    (every sentence for "&&", the text for "&&&")."""
     if pattern.regex is not None:
         for match in pattern.regex.finditer(surf.string):
             yield match.start(), match.end()
         return
     first, *others = pattern.parts
-    for start, end in _clauses(surf, pattern.sentence):
+    for start, end in _clauses(surf, pattern.scope):
         for lead in first.finditer(surf.string, start, end):
             # The occurrence of each other item nearest the first keeps the evidence short.
             near = [_nearest(part, surf.string, start, end, lead.start()) for part in others]
@@ -162,25 +173,69 @@ def _clause_end(
 
 
 def _answered_no(denial: Denial, surf: Surface, text: str, hit: Hit) -> bool:
-    """Whether the signal is a question or a checklist item answered no ("Eenzaam: nee")."""
+    """Whether the signal is a question or a checklist item answered no ("Eenzaam: nee",
+    "[ ] idées noires")."""
+    if _unticked(text, hit):
+        return True
     if denial.answers is None:
         return False
     mark = _clause_end(surf, hit.last + 1, denial.window)
     if mark + 2 >= len(surf.units) or surf.units[mark] != BOUNDARY:
         return False
-    if not any(sign in text[hit.end : surf.spans[mark + 1][0]] for sign in ":?"):
+    gap = text[hit.end : surf.spans[mark + 1][0]]
+    if not any(sign in gap for sign in _ANSWER_SIGNS) and not _asked(denial, surf, hit):
         return False
     answer = denial.answers.match(surf.string, surf.offsets[mark + 1])
     return answer is not None and surf.string.startswith(BOUNDARY, answer.end())
 
 
+def _asked(denial: Denial, surf: Surface, hit: Hit) -> bool:
+    """Whether the signal is in a reported question: a `questions` word before it in its
+    sentence ("Le médecin m'a demandé si j'avais des idées noires")."""
+    if denial.questions is None:
+        return False
+    start = max((end for end in surf.sentence_ends if end < hit.first), default=0)
+    found = denial.questions.search(surf.string, surf.offsets[start], surf.offsets[hit.first])
+    return found is not None
+
+
+def _unticked(text: str, hit: Hit) -> bool:
+    """Whether the signal is a checklist item whose own box is empty.
+
+    A checklist puts its boxes either before its items ("[ ] chute [x] tristesse") or after
+    them ("chute ☐ tristesse ☑"): the first box tells which. The item's own box is then the
+    nearest one before it (or after it) on the same line.
+    """
+    if not any(mark in text for mark in "[(☐□"):
+        return False
+    boxes = list(_BOX.finditer(text))
+    if not boxes:
+        return False
+    line_start = text.rfind("\n", 0, boxes[0].start()) + 1
+    label_start = max(text.rfind(":", line_start, boxes[0].start()) + 1, line_start)
+    leading = not any(ch.isalpha() for ch in text[label_start : boxes[0].start()])
+    if leading:
+        own = [b for b in boxes if b.end() <= hit.start]
+        box = own[-1] if own else None
+        between = text[box.end() : hit.start] if box else ""
+    else:
+        own = [b for b in boxes if b.start() >= hit.end]
+        box = own[0] if own else None
+        between = text[hit.end : box.start()] if box else ""
+    return box is not None and "\n" not in between and box.group("ticked") is None
+
+
 def _denied_idiom(pack: LanguagePack, surf: Surface, hit: Hit) -> bool:
-    """Whether a deniable idiom says its own ordinary frame is not the case: a denial cue
-    between its first and last word ("a rope, and it's not for a swing")."""
+    """Whether a deniable idiom says its own ordinary frame is not the case, or only asks: a
+    denial cue or a question between its first and last word ("a rope, and it's not for a
+    swing"; "buying a rope, and the guy asked if it was for a swing")."""
     if not hit.rule.deniable:
         return False
     start, end = surf.offsets[hit.first], surf.offsets[hit.last + 1]
-    return pack.denial.cues.search(surf.string, start, end) is not None
+    questions = pack.denial.questions
+    return pack.denial.cues.search(surf.string, start, end) is not None or (
+        questions is not None and questions.search(surf.string, start, end) is not None
+    )
 
 
 def _revealed(pack: LanguagePack, surf: Surface, text: str, hit: Hit) -> bool:

@@ -23,7 +23,10 @@ A pattern starting with "&" lists items that must all occur in one clause, in an
 hem". Dutch verb-final clauses and free French or English word order need it. A pattern
 starting with "&&" does the same within one sentence (a comma does not separate its items,
 a full stop, question mark, exclamation mark, semicolon or line break does): "&& @pills
-gardé|stocké" matches "j'ai gardé mes somnifères, au cas où".
+gardé|stocké" matches "j'ai gardé mes somnifères, au cas où". A pattern starting with "&&&"
+does the same within the whole text, for combinations a writer spreads over sentences: "&&&
+*brug enkel_heen" matches "Wie brengt me naar de Scheldebrug? Enkel heen." Only a pair that
+means nothing ordinary however far apart belongs there.
 
 Every compiled pattern also says which words it cannot match without (its anchor), so that
 `PatternIndex` only runs the few patterns a text can possibly match: that keeps screening in
@@ -69,7 +72,7 @@ class Compiled:
     regex: re.Pattern[str] | None
     anchor: Anchor | None
     parts: tuple[re.Pattern[str], ...] = ()
-    sentence: bool = False
+    scope: str = "clause"  # of an unordered pattern: "clause", "sentence" or "text"
 
 
 def _words(alternative: str) -> list[str]:
@@ -134,17 +137,21 @@ def _anchor(alternatives: list[list[str]]) -> Anchor | None:
     return Anchor(frozenset(exact), frozenset(prefixes))
 
 
+_SCOPES = {"&": "clause", "&&": "sentence", "&&&": "text"}
+
+
 def _compile_unordered(source: str, classes: Classes | None) -> Compiled:
     lead, *items = source.split()
-    if lead not in ("&", "&&"):
-        raise ValueError("an unordered pattern starts with '&' or '&&' and a space")
+    scope = _SCOPES.get(lead)
+    if scope is None:
+        raise ValueError("an unordered pattern starts with '&', '&&' or '&&&' and a space")
     if len(items) < 2 or any(_GAP.fullmatch(i) or i[0] in "#![" for i in items):
         raise ValueError("an '&' pattern lists two or more plain items")
     alternatives = [_alternatives(item, classes) for item in items]
     anchors = [a for a in map(_anchor, alternatives) if a is not None]
     best = max(anchors, key=lambda a: a.strength, default=None)
     parts = tuple(re.compile("(?<![^ ])" + _alternation(alts)) for alts in alternatives)
-    return Compiled(source, None, best, parts, sentence=lead == "&&")
+    return Compiled(source, None, best, parts, scope)
 
 
 def compile_pattern(source: str, classes: Classes | None = None) -> Compiled:

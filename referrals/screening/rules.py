@@ -64,7 +64,9 @@ class Denial:
     A question or a checklist item answered no denies any signal in it, deniable or not:
     "Idées noires : non", "Eenzaam? Nee.", "Talks of not wanting to live: no". The signal ends
     at most `window` words before a colon or a question mark, and one of the `answers` is all
-    that stands between that mark and the end of the clause.
+    that stands between that mark and the end of the clause. A reported question ("the doctor
+    asked if I have dark thoughts. No, I'm fine") needs no mark: one of the `questions` words
+    before the signal in its sentence, and the answer right after it.
     """
 
     id: str
@@ -73,6 +75,7 @@ class Denial:
     window: int
     partial: re.Pattern[str] | None = None
     answers: re.Pattern[str] | None = None
+    questions: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def _denial(raw: dict[str, Any], lang: str) -> Denial:
         window=int(raw["window"]),
         partial=_alternatives(raw["id"], raw.get("partial", [])),
         answers=_alternatives(raw["id"], raw.get("answers", [])),
+        questions=_alternatives(raw["id"], raw.get("questions", [])),
     )
 
 

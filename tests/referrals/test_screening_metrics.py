@@ -57,6 +57,8 @@ BLIND_SHA256 = {
     "blind_r": "dfdc1d5ad558a7e2e248372e742cfe1ecb7ef243ea860f8de961b3f130e12456",
     "blind_s": "c340ede401eb28043035b7cf8da5eb8d052d1fe0b14a98a0b5df4fe0c8eee4bb",
     "blind_t": "5141418436bd346323c8804a6e6abb7362a982ec5bd4193594340f2aeb0f9175",
+    "blind_u": "d9f8df1743085cf49f68850bf86475e0818f9baff8db28ca7c42024e722696e6",
+    "blind_v": "8cf37faae6a0d6c7b5d38fa4cc41c51a0f4ebeea21fcd5c6dbe5a1474899c1d0",
 }
 UNREACHABLE_DB = "postgres://nobody@127.0.0.1:1/none"
 
@@ -91,10 +93,10 @@ def test_it_meets_the_targets_on_the_newer_regression_sets(name):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind_s + blind_t (two authors who never saw the rules, the model or their output),"
-    " rules and learned layer together: crisis_recall 0.990 (99 of 100), benign false flags 0.047"
-    " (8 of 170), primary 0.896, sentinel 0.932, needs F1 0.852 (with the eighth round, before"
-    " this one: 0.990, 0.059, 0.896, 0.909, 0.848); see tests/referrals/data/README.md",
+    reason="blind_u + blind_v (two authors who never saw the rules, the model or their output),"
+    " rules and learned layer together: crisis_recall 0.960 (96 of 100), benign false flags 0.071"
+    " (12 of 170), primary 0.846, sentinel 0.938, needs F1 0.821 (with the ninth round, before"
+    " this one: 0.970, 0.071, 0.850, 0.938, 0.817); see tests/referrals/data/README.md",
 )
 def test_it_meets_the_targets_on_the_untouched_blind_sets():
     """Both untouched sets pooled: 100 crises from two authors are a finer measure than 50."""

@@ -373,6 +373,291 @@ def test_not_being_there_any_more_is_ordinary_for_a_move_and_a_crisis_without_on
 
 
 @pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        # A checklist item whose box is empty was answered no, boxes before or after items...
+        (
+            "Aandachtspunten huisbezoek: [ ] vallen [ ] verwarring [ ] doodsgedachten. "
+            "Niets aangevinkt. Dhr. speelt weer biljart.",
+            "nl",
+            "none",
+        ),
+        (
+            "Grille de visite : isolement ☐ tristesse ☐ maltraitance ☐."
+            " Elle m'a battue au Scrabble.",
+            "fr",
+            "none",
+        ),
+        (
+            "Checklist:\n- [ ] falls\n- [ ] talks of not wanting to live\n- [ ] low mood",
+            "en",
+            "none",
+        ),
+        # ... and a ticked box keeps its signal, whichever side the boxes stand.
+        ("Checklist:\n- [ ] falls\n- [x] talks of not wanting to live", "en", "crisis"),
+        ("Grille de visite : chute ☐ idées noires ☑ argent ☐", "fr", "crisis"),
+        ("Aandachtspunten: [ ] vallen [x] doodsgedachten [ ] geldzorgen", "nl", "crisis"),
+        # A question answered no after a dash, as in a safeguarding list read out on the phone.
+        ("Feels safe at home – yes; thoughts of ending her life – no, 'heavens no'.", "en", "none"),
+        ("Thoughts of ending her life – yes, she has thought about how.", "en", "crisis"),
+    ],
+)
+def test_a_checklist_item_with_an_empty_box_or_answered_no_after_a_dash_is_not_flagged(
+    text, lang, tier
+):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # A ride to a bridge in one sentence, no return in the next.
+        ("Kan iemand mij morgen naar de Scheldebrug brengen? Enkel heen.", "nl"),
+        ("Could someone drive me to the bridge at Vilvoorde tonight? One way.", "en"),
+        ("Qui peut m'emmener au barrage de la Gileppe ? Pas besoin de me ramener.", "fr"),
+        # Keys and papers left for whoever finds one; cards not needed after a day.
+        ("Ze vroeg me een sleutel te bewaren 'voor wie mij vindt'.", "nl"),
+        ("Elle m'a confié un double de sa clé « pour quand on me trouvera ».", "fr"),
+        ("The spare key is under the mat for whoever finds me.", "en"),
+        ("Zijn bankkaart en identiteitskaart heeft hij vanaf donderdag niet meer nodig.", "nl"),
+        # A business closing and the writer with it; not coming home, and the spouse unaware.
+        ("Le garage fermera définitivement et moi avec.", "fr"),
+        ("The shop closes for good on Friday, and me with it.", "en"),
+        ("Mijn vrouw weet niet dat ik morgen niet thuiskom.", "nl"),
+        ("My wife doesn't know I won't be coming home.", "en"),
+        # Vital treatment stopped on purpose.
+        ("I stopped my insulin on Sunday and I'm not starting again.", "en"),
+        ("J'ai arrêté mon insuline exprès.", "fr"),
+        ("Ik ben gestopt met mijn insuline en ik begin er niet meer aan.", "nl"),
+        # Not wanting to live, said as talk about it.
+        ("He talks of not wanting to live.", "en"),
+        ("Elle parle de ne plus vouloir vivre.", "fr"),
+        ("She keeps mentioning wanting to be dead.", "en"),
+        ("Hij heeft het over een eind eraan maken.", "nl"),
+    ],
+)
+def test_a_ride_with_no_return_keys_for_whoever_finds_one_or_treatment_stopped_is_a_crisis(
+    text, lang
+):
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Stopped my insulin pens, the diabetologist switched me to tablets!", "en"),
+        ("Pouvez-vous me conduire à la gare ? J'ai un aller simple pour Paris.", "fr"),
+        ("Onze leesclub leest 'Het verdriet van België', mijn moeder wil mee.", "nl"),
+        ("Dit is mijn laatste bericht hier: ik verhuis naar Gent. Bedankt iedereen!", "nl"),
+    ],
+)
+def test_a_treatment_changed_a_one_way_train_ticket_or_a_farewell_on_moving_is_no_crisis(
+    text, lang
+):
+    assert tier_of(text, lang) != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        (
+            "Après l'émission sur les idées suicidaires, mon père veut devenir écoutant.",
+            "fr",
+            "none",
+        ),
+        ("Na de documentaire over zelfdoding wil mijn moeder vrijwilliger worden.", "nl", "none"),
+        ("We watched a documentary about suicide, my mum wants to volunteer.", "en", "none"),
+        ("Depuis l'émission sur le suicide, il dit qu'il pense au suicide.", "fr", "crisis"),
+        (
+            "After the documentary about suicide he said he thinks about suicide too.",
+            "en",
+            "crisis",
+        ),
+    ],
+)
+def test_a_programme_about_suicide_is_ordinary_but_not_what_is_said_after_it(text, lang, tier):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        # A reported question answered no in the next sentence...
+        ("Doctor asked me if I have dark thoughts. No, I am fine, really.", "en", "none"),
+        ("Le médecin m'a demandé si j'avais des idées noires. Non, ça va.", "fr", "none"),
+        ("De huisarts vroeg of ik doodsgedachten heb. Nee, helemaal niet.", "nl", "none"),
+        # ... or answered yes, or not answered at all.
+        ("Le médecin m'a demandé si j'avais des idées noires. Oui, souvent.", "fr", "crisis"),
+        ("I asked him if he wants to die. No answer, he just cried.", "en", "crisis"),
+        # "It's not true" is no denial of what follows it.
+        ("je dis a tout le monde que ca va mais cest pas vrai je veux mourir", "fr", "crisis"),
+    ],
+)
+def test_a_reported_question_answered_no_is_not_flagged_and_not_true_denies_nothing(
+    text, lang, tier
+):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("jai pa manjé depui 3 jour, je veu murir. mon fis il sai pa", "fr"),
+        ("Dochter vertelt dat moeder vorige week een poging deed met medicatie.", "nl"),
+        ("She made an attempt with pills last month.", "en"),
+        ("Elle a fait une tentative avec des médicaments.", "fr"),
+        ("lowkey hope the bus just hits me on the way to school tmrw", "en"),
+        ("i want to disappear and never come back dont tell anyone", "en"),
+        ("I have the gun of my husband. Since he died I think every day to use it for me.", "en"),
+        ("Yesterday I stood on the roof of my building and thought to jump.", "en"),
+        ("I've been having suicide all thoughts since Christmas", "en"),
+    ],
+)
+def test_an_attempt_a_wished_accident_or_a_phonetic_wish_to_die_is_a_crisis(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("My first attempt with the new medication was fine, no side effects.", "en"),
+        ("Hij deed een poging om te stoppen met roken, met pillen van de dokter.", "nl"),
+        ("I hope the bus comes on time tomorrow, I have the dentist.", "en"),
+    ],
+)
+def test_a_first_try_with_new_medication_or_a_hope_about_the_bus_is_no_crisis(text, lang):
+    assert tier_of(text, lang) != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Mes plantes sont en train de mourir pendant que je suis en stage. SOS arrosage !", "fr"),
+        ("My tomatoes are dying in this heat, can someone water them?", "en"),
+        ("Mijn planten gaan dood terwijl ik op reis ben, wie geeft ze water?", "nl"),
+        (
+            "J'ai envie de disparaître sous terre tellement j'ai honte, "
+            "j'ai oublié son anniversaire.",
+            "fr",
+        ),
+        (
+            "Die buren met hun blaffende hond, ik kan niet meer slapen! Hoe dien ik een klacht in?",
+            "nl",
+        ),
+        ("Grille de visite : isolement ☐ tristesse ☐ argent ☐. Elle m'a battue au Scrabble.", "fr"),
+    ],
+)
+def test_dying_plants_shame_or_a_barking_dog_are_not_flagged(text, lang):
+    assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # One sentence among the practical details of a long request is enough.
+        (
+            "Ik zoek iemand om de boormachine naar mijn broer en drie boeken naar de bib te "
+            "brengen. Zondag maak ik er een einde aan, dat heb ik besloten. Liefst zaterdag.",
+            "nl",
+        ),
+        (
+            "Could someone help me take down the Christmas tree? The lift is out of order. "
+            "Honestly, I've been wishing I could just stop existing. Evenings after 7 work best.",
+            "en",
+        ),
+        (
+            "Mon père m'a envoyé un SMS à 3h : « pardon pour tout, prends soin de maman ». "
+            "Quelqu'un du quartier peut-il sonner chez lui ?",
+            "fr",
+        ),
+        (
+            "My late husband's revolver has been in a drawer for years. I took it out last "
+            "night and loaded it. Could someone fix the dripping tap?",
+            "en",
+        ),
+        (
+            "Hij wandelt elke avond naar de spoorweg en blijft daar staan 'om te zien of hij "
+            "het durft'. Verder alles in orde, de verwarming werkt terug.",
+            "nl",
+        ),
+        ("Vorige week heb ik het gas laten openstaan. Volgende keer doe ik het beter.", "nl"),
+        ("I have decided to stop eating and drinking until I die, my mind is made up.", "en"),
+        ("I've stopped seeing any reason to be alive, and I can't face my parents.", "en"),
+        ("Soms hoop ik dat ik op de autosnelweg gewoon niet meer thuiskom.", "nl"),
+    ],
+)
+def test_a_crisis_said_once_in_a_long_practical_request_is_a_crisis(text, lang):
+    assert tier_of(text, lang) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # A football fan's cry, a form, a horror film night, a gutter that fell.
+        ("Mon voisin hurle « je vais me tuer » chaque fois que le Standard encaisse un but.", "fr"),
+        ("Franchement ce formulaire de la mutuelle va me tuer, quatorze pages !", "fr"),
+        ("Soirée film d'horreur vendredi, qui a un projecteur ? Ça va saigner !", "fr"),
+        ("Avec la drache d'hier ma gouttière est tombée, qui m'aide à la remettre ?", "fr"),
+        (
+            "Je regarde une série, je n'en dors plus tellement c'est bien. Qui branche ma télé ?",
+            "fr",
+        ),
+        # Games, a washing machine, the newspaper's mood.
+        ("He says he'll 'kill me' next week at chess, he beat me at cards again.", "en"),
+        ("Also need help with a broken washing machine.", "en"),
+        ("Ze lachte met hoe somber die krant is. Wie haalt haar nieuwe bril op?", "nl"),
+        # A stumble without harm; a pet put to sleep and said goodbye to.
+        ("Mrs Lowe tripped on the doormat and landed on the sofa, laughed it off.", "en"),
+        ("Mme Bodart a trébuché sur le tapis, aucune douleur, médecin passé : RAS.", "fr"),
+        ("Onze hond is ingeslapen bij de dierenarts, we hebben als gezin afscheid genomen.", "nl"),
+        ("Our old dog was put to sleep at the vet's and we all said goodbye.", "en"),
+    ],
+)
+def test_a_fans_cry_a_game_a_harmless_stumble_or_a_pets_goodbye_is_not_flagged(text, lang):
+    assert RANK[tier_of(text, lang)] < RANK["moderate"]
+
+
+@pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        ("I tripped on the stairs, no pain, but it's the third fall this month.", "en", "high"),
+        ("C'est sa troisième chute ce mois-ci, elle n'ose plus sortir.", "fr", "high"),
+        ("Dit is al de derde val deze maand.", "nl", "high"),
+        (
+            "Mijn kat is ingeslapen, ik heb afscheid genomen. Nu wil ik zelf niet meer leven.",
+            "nl",
+            "crisis",
+        ),
+    ],
+)
+def test_repeated_falls_and_a_wish_to_die_after_a_pets_death_keep_their_signal(text, lang, tier):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
+    "text, lang, tier",
+    [
+        # An ordinary frame someone else only asks about explains nothing...
+        (
+            "J'ai acheté une corde, le vendeur m'a demandé si c'était pour une balançoire.",
+            "fr",
+            "crisis",
+        ),
+        (
+            "Ik heb een touw gekocht, de verkoper vroeg of het voor een schommel was.",
+            "nl",
+            "crisis",
+        ),
+        # ... the writer's own frame does.
+        ("I bought a rope for the swing, my grandson asked if he could try it.", "en", "none"),
+        ("Ik heb een touw gekocht voor de schommel van de kleinkinderen.", "nl", "none"),
+    ],
+)
+def test_an_ordinary_frame_only_asked_about_explains_nothing(text, lang, tier):
+    assert tier_of(text, lang) == tier
+
+
+@pytest.mark.parametrize(
     "text, lang",
     [
         # The rope idioms are deniable: a denial inside one undoes it.
@@ -740,6 +1025,8 @@ def test_the_policy_maps_every_need_to_service_kinds():
         ("& hoeft niet meer", "het hoeft. Niet meer", False),  # one clause only
         ("ben op #", "ik ben op", True),
         ("ben op #", "ik ben op de markt", False),
+        ("&&& *brug enkel_heen", "naar de Scheldebrug? Enkel heen.", True),  # the whole text
+        ("&& *brug enkel_heen", "naar de Scheldebrug? Enkel heen.", False),  # one sentence
     ],
 )
 def test_the_pattern_language(pattern, text, matches):
