@@ -63,8 +63,9 @@ class Denial:
 
     A question or a checklist item answered no denies any signal in it, deniable or not:
     "Idées noires : non", "Eenzaam? Nee.", "Talks of not wanting to live: no". The signal ends
-    at most `window` words before a colon or a question mark, and one of the `answers` is all
-    that stands between that mark and the end of the clause. A reported question ("the doctor
+    at most `window` words before a colon, a question mark or a dash, and one of the `answers`
+    is all that stands between that mark and the end of the clause. A checklist item whose own
+    box is empty ("[ ] doodsgedachten") was answered no as well. A reported question ("the doctor
     asked if I have dark thoughts. No, I'm fine") needs no mark: one of the `questions` words
     before the signal in its sentence, and the answer right after it.
     """
