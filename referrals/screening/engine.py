@@ -48,6 +48,7 @@ _BOX = re.compile(r"\[ ?\]|\( ?\)|[☐□]|(?P<ticked>\[ ?[xX✓✔] ?\]|[☑☒
 # What a question or checklist item is answered after: "Eenzaam: nee", "Low mood? no",
 # "thoughts of ending her life – no".
 _ANSWER_SIGNS = ":?–—-"
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,12 @@ def _clause_end(
     return end
 
 
-def _answered_no(denial: Denial, surf: Surface, text: str, hit: Hit) -> bool:
+def _answered_no(
+    denial: Denial, surf: Surface, text: str, hit: Hit, checklist: Checklist | None
+) -> bool:
     """Whether the signal is a question or a checklist item answered no ("Eenzaam: nee",
     "[ ] idées noires")."""
-    if _unticked(text, hit):
+    if checklist is not None and checklist.unticked(text, hit):
         return True
     if denial.answers is None:
         return False
@@ -199,30 +202,61 @@ def _asked(denial: Denial, surf: Surface, hit: Hit) -> bool:
     return found is not None
 
 
-def _unticked(text: str, hit: Hit) -> bool:
-    """Whether the signal is a checklist item whose own box is empty.
+@dataclass(frozen=True)
+class Checklist:
+    """The boxes of a checklist in a text, read once per text.
 
     A checklist puts its boxes either before its items ("[ ] chute [x] tristesse") or after
-    them ("chute ☐ tristesse ☑"): the first box tells which. The item's own box is then the
-    nearest one before it (or after it) on the same line.
+    them ("chute ☐ tristesse ☑"): the first box tells which (`leading`). An item is short: at
+    most `ITEM_WORDS` words stand between its box (or, boxes after items, the previous box or
+    the list's label) and the signal, on one line. A lone box is no checklist, and a long
+    sentence before an empty box ("she said she wants to die [ ] call GP") is no item of one.
     """
+
+    boxes: tuple[re.Match[str], ...]
+    leading: bool
+
+    ITEM_WORDS = 3
+
+    def unticked(self, text: str, hit: Hit) -> bool:
+        """Whether the signal is an item whose own box is empty."""
+        if self.leading:
+            before = [b for b in self.boxes if b.end() <= hit.start]
+            if not before:
+                return False
+            box, item = before[-1], text[before[-1].end() : hit.start]
+        else:
+            after = [b for b in self.boxes if b.start() >= hit.end]
+            if not after:
+                return False
+            box = after[0]
+            previous = [b.end() for b in self.boxes if b.end() <= hit.start]
+            item = text[max(previous, default=_label_end(text, hit.start)) : hit.start]
+            if "\n" in text[hit.end : box.start()]:
+                return False
+        return (
+            box.group("ticked") is None
+            and "\n" not in item
+            and len(_WORD.findall(item)) <= self.ITEM_WORDS
+        )
+
+
+def _checklist(text: str) -> Checklist | None:
+    """The text's checklist: two boxes or more."""
     if not any(mark in text for mark in "[(☐□"):
-        return False
-    boxes = list(_BOX.finditer(text))
-    if not boxes:
-        return False
-    line_start = text.rfind("\n", 0, boxes[0].start()) + 1
-    label_start = max(text.rfind(":", line_start, boxes[0].start()) + 1, line_start)
-    leading = not any(ch.isalpha() for ch in text[label_start : boxes[0].start()])
-    if leading:
-        own = [b for b in boxes if b.end() <= hit.start]
-        box = own[-1] if own else None
-        between = text[box.end() : hit.start] if box else ""
-    else:
-        own = [b for b in boxes if b.start() >= hit.end]
-        box = own[0] if own else None
-        between = text[hit.end : box.start()] if box else ""
-    return box is not None and "\n" not in between and box.group("ticked") is None
+        return None
+    boxes = tuple(_BOX.finditer(text))
+    if len(boxes) < 2:
+        return None
+    first = boxes[0].start()
+    leading = not any(ch.isalpha() for ch in text[_label_end(text, first) : first])
+    return Checklist(boxes, leading)
+
+
+def _label_end(text: str, at: int) -> int:
+    """Where the items of a list start on the line of `at`: after its label's colon, if any."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return max(text.rfind(":", line_start, at) + 1, line_start)
 
 
 def _denied_idiom(pack: LanguagePack, surf: Surface, hit: Hit) -> bool:
@@ -262,10 +296,12 @@ def _match_language(pack: LanguagePack, surf: Surface, text: str, found: Finding
     idioms = [h for h in hits if h.rule.kind == "idiom" and not _denied_idiom(pack, surf, h)]
     idioms += [h for h in hits if h.rule.kind == "signal" and _revealed(pack, surf, text, h)]
     found.masked.extend((idiom.start, idiom.end) for idiom in idioms)
+    checklist = _checklist(text)
     for hit in hits:
         if hit.rule.kind == "idiom" or any(hit.overlaps(idiom) for idiom in idioms):
             continue
-        if hit.rule.kind == "signal" and _answered_no(pack.denial, surf, text, hit):
+        signal = hit.rule.kind == "signal"
+        if signal and _answered_no(pack.denial, surf, text, hit, checklist):
             start = hit.start
         else:
             cue = _denial_cue(pack.denial, surf, hit) if hit.rule.deniable else None

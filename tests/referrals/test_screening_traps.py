@@ -397,6 +397,9 @@ def test_not_being_there_any_more_is_ordinary_for_a_move_and_a_crisis_without_on
         ("Checklist:\n- [ ] falls\n- [x] talks of not wanting to live", "en", "crisis"),
         ("Grille de visite : chute ☐ idées noires ☑ argent ☐", "fr", "crisis"),
         ("Aandachtspunten: [ ] vallen [x] doodsgedachten [ ] geldzorgen", "nl", "crisis"),
+        # An empty box after a long sentence, or a lone box, is no checklist item.
+        ("Low mood lately and she said she wants to die [ ] call GP", "en", "crisis"),
+        ("Parle de ne plus vouloir vivre ☐", "fr", "crisis"),
         # A question answered no after a dash, as in a safeguarding list read out on the phone.
         ("Feels safe at home – yes; thoughts of ending her life – no, 'heavens no'.", "en", "none"),
         ("Thoughts of ending her life – yes, she has thought about how.", "en", "crisis"),
